@@ -1,0 +1,258 @@
+using System.Buffers.Binary;
+using Hoard.Storage.Internal;
+
+namespace Hoard.Storage;
+
+/// <summary>Generic key commands: DEL, EXISTS, TYPE, RENAME, COPY, TOUCH, RANDOMKEY, SCAN, KEYS, slots.</summary>
+public sealed unsafe partial class Database
+{
+    /// <summary>DEL / UNLINK of one key; true if it existed.</summary>
+    public bool Delete(ReadOnlySpan<byte> key)
+    {
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            var slot = k.Shard.Find(key, k.Db, k.Hash);
+            if (slot == null)
+            {
+                return false;
+            }
+
+            k.Shard.Remove(slot, KeyEvent.Deleted);
+            return true;
+        }
+    }
+
+    /// <summary>EXISTS of one key.</summary>
+    public bool Exists(ReadOnlySpan<byte> key)
+    {
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            return k.Shard.Find(key, k.Db, k.Hash) != null;
+        }
+    }
+
+    /// <summary>TOUCH of one key: records an access; true if it exists.</summary>
+    public bool Touch(ReadOnlySpan<byte> key)
+    {
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            var slot = k.Shard.Find(key, k.Db, k.Hash);
+            if (slot != null)
+            {
+                k.Shard.Touch(slot);
+            }
+
+            return slot != null;
+        }
+    }
+
+    /// <summary>TYPE: the kind of value a key holds, <see cref="ValueKind.None"/> if missing.</summary>
+    public ValueKind TypeOf(ReadOnlySpan<byte> key)
+    {
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            var slot = k.Shard.Find(key, k.Db, k.Hash);
+            return slot == null ? ValueKind.None : KindOf(k.Shard.EntryAt(slot).Type);
+        }
+    }
+
+    /// <summary>OBJECT ENCODING: Redis's name for how the value is stored, or null if the key is missing.</summary>
+    public string? EncodingOf(ReadOnlySpan<byte> key)
+    {
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            var slot = k.Shard.Find(key, k.Db, k.Hash);
+            if (slot == null)
+            {
+                return null;
+            }
+
+            var e = k.Shard.EntryAt(slot);
+            return e.Type switch
+            {
+                EntryType.StringInt => "int",
+                EntryType.StringRaw => e.ValueLength <= 44 ? "embstr" : "raw",
+                EntryType.HashPacked => "listpack",
+                _ => "hashtable",
+            };
+        }
+    }
+
+    /// <summary>
+    /// RENAME / RENAMENX: moves a value (and its TTL) to another name. NotFound if the source is missing;
+    /// NotApplied if <paramref name="onlyIfAbsent"/> and the destination exists.
+    /// </summary>
+    public StorageStatus Rename(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, bool onlyIfAbsent = false) =>
+        Transfer(source, this, destination, replace: !onlyIfAbsent, removeSource: true);
+
+    /// <summary>
+    /// COPY: copies a value (and its TTL) to <paramref name="destination"/> in <paramref name="target"/>;
+    /// NotApplied if the destination exists and <paramref name="replace"/> is false.
+    /// </summary>
+    public StorageStatus Copy(ReadOnlySpan<byte> source, Database target, ReadOnlySpan<byte> destination, bool replace) =>
+        Transfer(source, target, destination, replace, removeSource: false);
+
+    private StorageStatus Transfer(ReadOnlySpan<byte> source, Database target, ReadOnlySpan<byte> destination, bool replace, bool removeSource)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var from = new KeyRef(this, source);
+        var to = new KeyRef(target, destination);
+        var first = from.Shard.Number <= to.Shard.Number ? from.Shard : to.Shard;
+        var second = first == from.Shard ? to.Shard : from.Shard;
+        lock (first.Gate)
+        {
+            lock (second.Gate)
+            {
+                return TransferLocked(from, source, to, destination, replace, removeSource);
+            }
+        }
+    }
+
+    private static StorageStatus TransferLocked(KeyRef from, ReadOnlySpan<byte> source, KeyRef to, ReadOnlySpan<byte> destination,
+        bool replace, bool removeSource)
+    {
+        var slot = from.Shard.Find(source, from.Db, from.Hash);
+        if (slot == null)
+        {
+            return StorageStatus.NotFound;
+        }
+
+        if (from.Db == to.Db && source.SequenceEqual(destination))
+        {
+            return removeSource ? StorageStatus.Ok : StorageStatus.NotApplied;
+        }
+
+        var existing = to.Shard.Find(destination, to.Db, to.Hash);
+        if (existing != null && !replace)
+        {
+            return StorageStatus.NotApplied;
+        }
+
+        var size = Entry.SizeOf(to.Db, destination.Length, from.Shard.EntryAt(slot).ValueLength, from.Shard.EntryAt(slot).HasExpiry);
+        var status = to.Shard.PrepareWrite(destination, to.Db, to.Hash, size, out var target, out var log);
+        if (status != StorageStatus.Ok)
+        {
+            return status;
+        }
+
+        // Making room may have evicted or moved the source: look it up again.
+        slot = from.Shard.Find(source, from.Db, from.Hash);
+        if (slot == null)
+        {
+            return StorageStatus.NotFound;
+        }
+
+        var e = from.Shard.EntryAt(slot);
+        var type = e.Type;
+        scoped ReadOnlySpan<byte> value = e.Value;
+        Span<byte> handle = stackalloc byte[sizeof(int)];
+        if (type == EntryType.HashTable)
+        {
+            var copy = CloneTable(from.Shard.GetObject<Hashes.HashTable>(BinaryPrimitives.ReadInt32LittleEndian(value)));
+            BinaryPrimitives.WriteInt32LittleEndian(handle, to.Shard.AddObject(copy, copy.ByteSize));
+            value = handle;
+        }
+
+        value.CopyTo(to.Shard.Place(log, ref target, destination, to.Db, to.Hash, type, value.Length, e.ExpireAt));
+        if (removeSource)
+        {
+            // Placing may have moved slots of the index: find the source once more.
+            from.Shard.Remove(from.Shard.Find(source, from.Db, from.Hash), KeyEvent.Deleted);
+        }
+
+        to.Shard.AfterWrite();
+        return StorageStatus.Ok;
+    }
+
+    /// <summary>RANDOMKEY: a random key into <paramref name="sink"/>; false if the database is empty.</summary>
+    public bool RandomKey<TSink>(ref TSink sink) where TSink : IValueSink, allows ref struct
+    {
+        var db = Physical;
+        var shards = _keyspace.Shards;
+        var start = Random.Shared.Next(shards.Length);
+        for (var i = 0; i < shards.Length; i++)
+        {
+            var shard = shards[(start + i) % shards.Length];
+            lock (shard.Gate)
+            {
+                if (shard.RandomKey(db, ref sink))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// SCAN: keys matching <paramref name="pattern"/> (empty for all) and <paramref name="type"/>
+    /// (<see cref="ValueKind.None"/> for all) into <paramref name="sink"/>, about <paramref name="count"/> keys
+    /// examined. Returns the next cursor, 0 when the scan is complete. A key present for the whole scan is
+    /// returned exactly once, however the index grows meanwhile.
+    /// </summary>
+    public ulong Scan<TSink>(ulong cursor, ReadOnlySpan<byte> pattern, int count, ValueKind type, ref TSink sink)
+        where TSink : IPairSink, allows ref struct
+    {
+        const int codeBits = KeyHash.CodeBits;
+        var shardIndex = (int)(cursor >> codeBits);
+        var from = (uint)(cursor & ((1UL << codeBits) - 1));
+        if (shardIndex >= _keyspace.ShardCount)
+        {
+            return 0;
+        }
+
+        var shard = _keyspace.Shards[shardIndex];
+        uint next;
+        lock (shard.Gate)
+        {
+            next = shard.Scan(Physical, from, Math.Max(1, count), pattern, type, ref sink);
+        }
+
+        if (next < 1u << codeBits)
+        {
+            return ((ulong)shardIndex << codeBits) | next;
+        }
+
+        return shardIndex + 1 < _keyspace.ShardCount ? (ulong)(shardIndex + 1) << codeBits : 0;
+    }
+
+    /// <summary>KEYS: every key matching <paramref name="pattern"/> into <paramref name="sink"/>.</summary>
+    public void Keys<TSink>(ReadOnlySpan<byte> pattern, ref TSink sink) where TSink : IPairSink, allows ref struct
+    {
+        var all = Keys_IsAll(pattern) ? default : pattern;
+        ulong cursor = 0;
+        do
+        {
+            cursor = Scan(cursor, all, 1024, ValueKind.None, ref sink);
+        }
+        while (cursor != 0);
+    }
+
+    private static bool Keys_IsAll(ReadOnlySpan<byte> pattern) => pattern.Length == 1 && pattern[0] == (byte)'*';
+
+    /// <summary>Up to <paramref name="max"/> keys in hash slot <paramref name="slot"/> (CLUSTER GETKEYSINSLOT; database 0).</summary>
+    public int KeysInSlot<TSink>(int slot, int max, ref TSink sink) where TSink : IValueSink, allows ref struct
+    {
+        var n = 0;
+        foreach (var shard in _keyspace.Shards)
+        {
+            if (n >= max)
+            {
+                break;
+            }
+
+            lock (shard.Gate)
+            {
+                n += shard.KeysInSlot(slot, max - n, ref sink);
+            }
+        }
+
+        return n;
+    }
+}

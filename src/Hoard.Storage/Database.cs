@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using Hoard.Storage.Internal;
+
+namespace Hoard.Storage;
+
+/// <summary>
+/// One numbered database of a <see cref="Keyspace"/> (SELECT n). Thread-safe; every operation is atomic.
+/// Values are read through an <see cref="IValueSink"/> so that reading allocates nothing.
+/// </summary>
+public sealed unsafe partial class Database
+{
+    private readonly Keyspace _keyspace;
+
+    internal Database(Keyspace keyspace, int index)
+    {
+        _keyspace = keyspace;
+        Index = index;
+    }
+
+    /// <summary>The number SELECT uses for this database.</summary>
+    public int Index { get; }
+
+    private int Physical => _keyspace.PhysicalDatabase(Index);
+
+    /// <summary>Number of keys (DBSIZE); keys whose TTL ran out but were not yet removed are counted, as in Redis.</summary>
+    public long Count
+    {
+        get
+        {
+            var db = Physical;
+            long n = 0;
+            foreach (var shard in _keyspace.Shards)
+            {
+                lock (shard.Gate)
+                {
+                    n += shard.KeysPerDatabase[db];
+                }
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>Removes every key of this database (FLUSHDB).</summary>
+    public void Flush()
+    {
+        var db = Physical;
+        foreach (var shard in _keyspace.Shards)
+        {
+            lock (shard.Gate)
+            {
+                shard.FlushDatabase(db);
+            }
+        }
+    }
+
+    internal static ValueKind KindOf(EntryType type) => type switch
+    {
+        EntryType.StringRaw or EntryType.StringInt => ValueKind.String,
+        EntryType.HashPacked or EntryType.HashTable => ValueKind.Hash,
+        _ => ValueKind.None,
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Shard ShardOf(ulong hash) => _keyspace.Shards[(int)(hash & _keyspace.ShardMask)];
+
+    /// <summary>A key's place: its physical database, hash and shard.</summary>
+    private readonly struct KeyRef
+    {
+        public readonly int Db;
+        public readonly ulong Hash;
+        public readonly Shard Shard;
+
+        public KeyRef(Database database, ReadOnlySpan<byte> key)
+        {
+            Db = database.Physical;
+            Hash = KeyHash.Of(key, Db);
+            Shard = database.ShardOf(Hash);
+        }
+    }
+
+    private static void ThrowIfTooLong(ReadOnlySpan<byte> key)
+    {
+        if (key.Length > Keyspace.MaxValueLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(key), "keys are limited to 512 MB");
+        }
+    }
+}

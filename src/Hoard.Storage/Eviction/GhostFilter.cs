@@ -1,0 +1,87 @@
+namespace Hoard.Storage.Eviction;
+
+/// <summary>
+/// S3-FIFO's ghost queue: which keys were evicted from the small queue recently. A FIFO of exact fingerprints
+/// would cost ~8 bytes per cached key; two generations of Bloom filters (~10 bits per key each) approximate it:
+/// inserts go to the current generation, and when it holds its share the previous one is dropped. A lookup
+/// answers for the last one to two generations. False positives (~1 %) only send a new key to the main queue.
+/// Not thread-safe: the shard lock holder only.
+/// </summary>
+internal sealed class GhostFilter
+{
+    private const int BitsPerKey = 10;
+    private ulong[] _current = new ulong[1];
+    private ulong[] _previous = new ulong[1];
+    private int _added;
+    private int _generationSize = 64;
+
+    /// <summary>Bytes the two filters hold.</summary>
+    public long Bytes => ((long)_current.Length + _previous.Length) * sizeof(ulong);
+
+    /// <summary>Records an evicted key; <paramref name="wantedSize"/> is how many keys the ghost should remember.</summary>
+    public void Add(uint fingerprint, long wantedSize)
+    {
+        if (_added >= _generationSize)
+        {
+            Rotate(wantedSize);
+        }
+
+        Set(_current, fingerprint);
+        _added++;
+    }
+
+    public bool Contains(uint fingerprint) => Test(_current, fingerprint) || Test(_previous, fingerprint);
+
+    public void Clear()
+    {
+        Array.Clear(_current);
+        Array.Clear(_previous);
+        _added = 0;
+    }
+
+    private void Rotate(long wantedSize)
+    {
+        (_previous, _current) = (_current, _previous);
+        _generationSize = (int)Math.Clamp(wantedSize / 2, 64, 1 << 26);
+        var words = Math.Max(1, (int)((long)_generationSize * BitsPerKey / 64));
+        if (_current.Length != words)
+        {
+            _current = new ulong[words];
+        }
+        else
+        {
+            Array.Clear(_current);
+        }
+
+        _added = 0;
+    }
+
+    private static void Set(ulong[] bits, uint fingerprint)
+    {
+        var m = (uint)bits.Length * 64;
+        var h1 = fingerprint;
+        var h2 = (fingerprint * 0x9E3779B1u) | 1;
+        for (uint k = 0; k < 3; k++)
+        {
+            var bit = (h1 + k * h2) % m;
+            bits[bit >> 6] |= 1UL << (int)(bit & 63);
+        }
+    }
+
+    private static bool Test(ulong[] bits, uint fingerprint)
+    {
+        var m = (uint)bits.Length * 64;
+        var h1 = fingerprint;
+        var h2 = (fingerprint * 0x9E3779B1u) | 1;
+        for (uint k = 0; k < 3; k++)
+        {
+            var bit = (h1 + k * h2) % m;
+            if ((bits[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,173 @@
+using Hoard.Storage.Hashes;
+
+namespace Hoard.Storage.Internal;
+
+/// <summary>Making room: segments, index growth and large objects, all within the memory budget.</summary>
+internal sealed unsafe partial class Shard
+{
+    private long _objectBytes;
+
+    /// <summary>Bytes held by this shard: segments, index tables, ghost filters and large objects.</summary>
+    public long BytesHeld => _store.BytesHeld + _accountedAux + _objectBytes;
+
+    /// <summary>Bytes of live entries (what is left of <see cref="BytesHeld"/> is fragmentation and bookkeeping).</summary>
+    public long LiveBytes => _store.LiveBytes;
+
+    /// <summary>Ensures the tail of <paramref name="log"/> has <paramref name="size"/> free bytes.</summary>
+    private StorageStatus EnsureRoom(EntryLog log, int size, bool relocation)
+    {
+        if (log.SegmentCount > 0 && _store.Remaining(log.Tail) >= size)
+        {
+            return StorageStatus.Ok;
+        }
+
+        if (size > Keyspace.MaxEntrySize)
+        {
+            return StorageStatus.TooLarge;
+        }
+
+        var capacity = Math.Max(size, _store.SegmentSize);
+        if (!_store.HasFreeId || !Reserve(capacity, relocation))
+        {
+            return StorageStatus.OutOfMemory;
+        }
+
+        log.PushTail(_store.Allocate(capacity, log.Id));
+        return StorageStatus.Ok;
+    }
+
+    /// <summary>Grows the index when it is due; refuses a new key only when the table is really full.</summary>
+    private StorageStatus EnsureIndexRoom()
+    {
+        if (_index.IsMigrating && _index.IsFull)
+        {
+            ReleaseIndexBytes(_index.Migrate(int.MaxValue));
+        }
+
+        if (!_index.WantsGrowth)
+        {
+            return StorageStatus.Ok;
+        }
+
+        var bytes = _index.NextGrowthBytes;
+        if (Reserve(bytes, relocation: false))
+        {
+            _index.BeginGrowth();
+            _accountedAux += bytes;
+            return StorageStatus.Ok;
+        }
+
+        return _index.IsFull ? StorageStatus.OutOfMemory : StorageStatus.Ok;
+    }
+
+    private void ReleaseIndexBytes(long bytes)
+    {
+        if (bytes != 0)
+        {
+            _accountedAux -= bytes;
+            _keyspace.Budget.Release(bytes);
+        }
+    }
+
+    /// <summary>
+    /// Reserves bytes in the keyspace budget, evicting from this shard's logs by the policy when the limit is
+    /// reached, then (without waiting) from other shards.
+    /// </summary>
+    private bool Reserve(long bytes, bool relocation)
+    {
+        var budget = _keyspace.Budget;
+        if (budget.TryReserve(bytes, relocation))
+        {
+            return true;
+        }
+
+        if (relocation || Policy == EvictionPolicy.NoEviction)
+        {
+            return false;
+        }
+
+        for (var steps = EvictionStepLimit(); steps > 0; steps--)
+        {
+            if (!EvictStep())
+            {
+                break;
+            }
+
+            if (budget.TryReserve(bytes, relocation: false))
+            {
+                return true;
+            }
+        }
+
+        return _keyspace.EvictElsewhere(this, bytes) && budget.TryReserve(bytes, relocation: false);
+    }
+
+    /// <summary>Frees memory on behalf of another shard; the caller holds this shard's lock.</summary>
+    public bool EvictFor(long bytes)
+    {
+        var budget = _keyspace.Budget;
+        for (var steps = EvictionStepLimit(); steps > 0; steps--)
+        {
+            if (!EvictStep())
+            {
+                return false;
+            }
+
+            if (budget.Limit - budget.Headroom - budget.Used >= bytes)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Each entry can be kept at most a few times (S3-FIFO frequency 3, LFU halving) before it is evicted.
+    private long EvictionStepLimit() => (8 * (_main.LiveEntries + _small.LiveEntries)) + (2L * _store.Count) + 64;
+
+    /// <summary>Counts a change in a large object's size; growth may evict.</summary>
+    public bool ReserveObjectBytes(long delta)
+    {
+        if (delta <= 0)
+        {
+            _objectBytes += delta;
+            _keyspace.Budget.Release(-delta);
+            return true;
+        }
+
+        if (!Reserve(delta, relocation: false))
+        {
+            return false;
+        }
+
+        _objectBytes += delta;
+        return true;
+    }
+
+    private void ReleaseObject(int handle)
+    {
+        var table = _objects.Get<HashTable>(handle);
+        ReserveObjectBytes(-table.ByteSize);
+        _objects.Remove(handle);
+    }
+
+    public int AddObject(object item, long bytes)
+    {
+        _objectBytes += bytes;
+        _keyspace.Budget.Force(bytes);
+        return _objects.Add(item);
+    }
+
+    public T GetObject<T>(int handle) where T : class => _objects.Get<T>(handle);
+
+    /// <summary>Keeps the ghost filter's bytes in the budget after it resized itself.</summary>
+    private void AccountGhost(long before)
+    {
+        var delta = _ghost.Bytes - before;
+        if (delta != 0)
+        {
+            _accountedAux += delta;
+            _keyspace.Budget.Force(delta);
+        }
+    }
+}

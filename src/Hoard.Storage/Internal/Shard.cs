@@ -1,0 +1,324 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using Hoard.Storage.Eviction;
+using Hoard.Storage.Keys;
+
+namespace Hoard.Storage.Internal;
+
+/// <summary>
+/// One independent part of the keyspace: its index, its entry memory and logs, its counters. Every member is
+/// called with <see cref="Gate"/> held (one writer, the lock holder); callers never hold two shard locks except
+/// in ascending shard order.
+/// </summary>
+internal sealed unsafe partial class Shard : IDisposable
+{
+    private readonly Keyspace _keyspace;
+    private readonly SegmentStore _store;
+    private readonly KeyIndex _index = new();
+    private readonly EntryLog _main = new(0);
+    private readonly EntryLog _small = new(1);
+    private readonly GhostFilter _ghost = new();
+    private readonly ObjectTable _objects = new();
+    private ulong _random;
+
+    public Shard(Keyspace keyspace, int number, int segmentSize)
+    {
+        _keyspace = keyspace;
+        Number = number;
+        _store = new SegmentStore(segmentSize);
+        _random = (ulong)(number + 1) * 0x9E3779B97F4A7C15UL;
+        KeysPerDatabase = new long[keyspace.DatabaseCount];
+        _keyspace.Budget.Force(_index.Bytes + _ghost.Bytes);
+        _accountedAux = _index.Bytes + _ghost.Bytes;
+    }
+
+    public Lock Gate { get; } = new();
+
+    public int Number { get; }
+
+    /// <summary>Keys per physical database held by this shard.</summary>
+    public long[] KeysPerDatabase { get; }
+
+    public long VolatileKeys { get; private set; }
+
+    public long Hits;
+    public long Misses;
+    public long Expired;
+    public long Evicted;
+
+    private long _accountedAux;
+
+    public int KeyCount => _index.Count;
+
+    private EvictionPolicy Policy => _keyspace.Policy;
+
+    private bool UsesSmallQueue => Policy == EvictionPolicy.S3Fifo && _keyspace.Budget.Limit > 0;
+
+    /// <summary>Finds the live entry of a key, expiring it if its time has come; counts a hit or miss if asked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong* Find(ReadOnlySpan<byte> key, int db, ulong hash)
+    {
+        var slot = _index.Find(_store, key, db, KeyHash.Code(hash));
+        if (slot != null && (*slot & KeyIndex.VolatileBit) != 0 && ExpireIfDue(slot))
+        {
+            return null;
+        }
+
+        return slot;
+    }
+
+    /// <summary>A read: finds the key, counts a hit or miss and records the access for eviction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong* Read(ReadOnlySpan<byte> key, int db, ulong hash)
+    {
+        var slot = Find(key, db, hash);
+        if (slot == null)
+        {
+            Misses++;
+            return null;
+        }
+
+        Hits++;
+        Touch(slot);
+        return slot;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Touch(ulong* slot)
+    {
+        var policy = Policy;
+        if (policy is EvictionPolicy.NoEviction or EvictionPolicy.AllKeysRandom or EvictionPolicy.VolatileRandom or EvictionPolicy.VolatileTtl)
+        {
+            return;
+        }
+
+        var s = *slot;
+        var state = KeyIndex.AccessOf(s);
+        var next = AccessState.Touched(policy, state, ref _random);
+        if (next != state)
+        {
+            *slot = KeyIndex.WithAccess(s, next);
+        }
+    }
+
+    /// <summary>Tells observers a key changed without a new entry (in-place writes).</summary>
+    public void Modified(int db, ReadOnlySpan<byte> key) =>
+        _keyspace.Observer?.OnKeyEvent(KeyEvent.Modified, _keyspace.LogicalDatabase(db), key);
+
+    /// <summary>After a write: a bounded share of cleaning when dead entries take too much space.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AfterWrite()
+    {
+        if (NeedsCleaning())
+        {
+            Clean(16);
+        }
+    }
+
+    public Entry EntryAt(ulong* slot) => new(_store.Pointer((uint)*slot));
+
+    private bool ExpireIfDue(ulong* slot)
+    {
+        var e = EntryAt(slot);
+        if (e.ExpireAt > _keyspace.NowMs())
+        {
+            return false;
+        }
+
+        Remove(slot, KeyEvent.Expired);
+        return true;
+    }
+
+    /// <summary>Removes a key's entry and slot, telling observers why.</summary>
+    public void Remove(ulong* slot, KeyEvent why, bool notify = true)
+    {
+        var location = (uint)*slot;
+        var e = new Entry(_store.Pointer(location));
+        var db = e.Database;
+        if (notify)
+        {
+            _keyspace.Observer?.OnKeyEvent(why, _keyspace.LogicalDatabase(db), e.Key);
+        }
+
+        if (e.Type == EntryType.HashTable)
+        {
+            ReleaseObject(BinaryPrimitives.ReadInt32LittleEndian(e.Value));
+        }
+
+        if ((*slot & KeyIndex.VolatileBit) != 0)
+        {
+            VolatileKeys--;
+        }
+
+        KeysPerDatabase[db]--;
+        if (db == 0)
+        {
+            _keyspace.CountSlot(HashSlot.Of(e.Key), -1);
+        }
+
+        KillEntry(location, e);
+        _index.Remove(slot);
+        switch (why)
+        {
+            case KeyEvent.Expired:
+                Expired++;
+                break;
+            case KeyEvent.Evicted:
+                Evicted++;
+                break;
+        }
+    }
+
+    private void KillEntry(uint location, Entry e)
+    {
+        var size = e.Size;
+        var log = LogOf(location);
+        log.LiveBytes -= size;
+        log.LiveEntries--;
+        e.MarkDead();
+        _store.Kill(location, size);
+    }
+
+    private EntryLog LogOf(uint location) => _store.Owner((int)(location >> 16)) == _small.Id ? _small : _main;
+
+    /// <summary>
+    /// Prepares a write of an entry of <paramref name="size"/> bytes for a key: makes room (evicting if needed)
+    /// and then finds the key's current slot, so no eviction can move it before <see cref="Place"/>.
+    /// </summary>
+    public StorageStatus PrepareWrite(ReadOnlySpan<byte> key, int db, ulong hash, int size, out ulong* slot, out EntryLog log)
+    {
+        var code = KeyHash.Code(hash);
+        var hint = _index.Find(_store, key, db, code);
+        log = TargetLog(hint, hash);
+        for (var attempt = 0; ; attempt++)
+        {
+            if (hint == null)
+            {
+                var indexed = EnsureIndexRoom();
+                if (indexed != StorageStatus.Ok)
+                {
+                    slot = null;
+                    return indexed;
+                }
+            }
+
+            var status = EnsureRoom(log, size, relocation: false);
+            if (status != StorageStatus.Ok)
+            {
+                slot = null;
+                return status;
+            }
+
+            slot = Find(key, db, hash);
+            var wanted = TargetLog(slot, hash);
+            if (wanted == log || attempt == 2)
+            {
+                return StorageStatus.Ok;
+            }
+
+            log = wanted;
+            hint = slot;
+        }
+    }
+
+    private EntryLog TargetLog(ulong* slot, ulong hash)
+    {
+        if (!UsesSmallQueue)
+        {
+            return slot != null ? LogOf((uint)*slot) : _main;
+        }
+
+        if (slot != null)
+        {
+            return LogOf((uint)*slot);
+        }
+
+        return _ghost.Contains(KeyHash.Fingerprint(hash)) ? _main : _small;
+    }
+
+    /// <summary>
+    /// Writes a new version of a key into <paramref name="log"/> (room ensured by <see cref="PrepareWrite"/>),
+    /// replacing <paramref name="slot"/> if the key existed. Returns the span the caller fills with the value.
+    /// </summary>
+    public Span<byte> Place(EntryLog log, ref ulong* slot, ReadOnlySpan<byte> key, int db, ulong hash,
+        EntryType type, int valueLength, long expireAt)
+    {
+        var size = Entry.SizeOf(db, key.Length, valueLength, expireAt != 0);
+        var location = _store.Bump(log.Tail, size);
+        log.LiveBytes += size;
+        log.LiveEntries++;
+        var value = Entry.Write(_store.Pointer(location), type, db, key, valueLength, expireAt);
+        var isVolatile = expireAt != 0;
+        if (slot != null)
+        {
+            var old = *slot;
+            var oldLocation = (uint)old;
+            var e = new Entry(_store.Pointer(oldLocation));
+            if (e.Type == EntryType.HashTable && type != EntryType.HashTable)
+            {
+                ReleaseObject(BinaryPrimitives.ReadInt32LittleEndian(e.Value));
+            }
+
+            KillEntry(oldLocation, e);
+            var wasVolatile = (old & KeyIndex.VolatileBit) != 0;
+            VolatileKeys += (isVolatile ? 1 : 0) - (wasVolatile ? 1 : 0);
+            *slot = KeyIndex.Make(location, KeyHash.Code(hash), isVolatile, KeyIndex.AccessOf(old));
+        }
+        else
+        {
+            ReleaseIndexBytes(_index.Migrate(KeyIndex.MigrationStep));
+            slot = _index.Insert(KeyIndex.Make(location, KeyHash.Code(hash), isVolatile, AccessState.Initial(Policy)));
+            KeysPerDatabase[db]++;
+            if (isVolatile)
+            {
+                VolatileKeys++;
+            }
+
+            if (db == 0)
+            {
+                _keyspace.CountSlot(HashSlot.Of(key), 1);
+            }
+        }
+
+        _keyspace.Observer?.OnKeyEvent(KeyEvent.Modified, _keyspace.LogicalDatabase(db), key);
+        return value;
+    }
+
+    /// <summary>Changes a key's expiry in place when the entry has room for it, else rewrites the entry.</summary>
+    public StorageStatus SetExpiry(ulong* slot, ReadOnlySpan<byte> key, int db, ulong hash, long expireAt)
+    {
+        var e = EntryAt(slot);
+        if (e.HasExpiry == (expireAt != 0))
+        {
+            if (expireAt != 0)
+            {
+                e.SetExpireAt(expireAt);
+            }
+
+            _keyspace.Observer?.OnKeyEvent(KeyEvent.Modified, _keyspace.LogicalDatabase(db), key);
+            return StorageStatus.Ok;
+        }
+
+        var size = Entry.SizeOf(db, key.Length, e.ValueLength, expireAt != 0);
+        var status = PrepareWrite(key, db, hash, size, out slot, out var log);
+        if (status != StorageStatus.Ok || slot == null)
+        {
+            return status == StorageStatus.Ok ? StorageStatus.NotFound : status;
+        }
+
+        e = EntryAt(slot);
+        var type = e.Type;
+        var oldValue = e.Value;
+        var value = Place(log, ref slot, key, db, hash, type, oldValue.Length, expireAt);
+        oldValue.CopyTo(value);
+        return StorageStatus.Ok;
+    }
+
+    public void Dispose()
+    {
+        _keyspace.Budget.Release(_store.BytesHeld + _accountedAux + _objectBytes);
+        _store.Dispose();
+        _index.Dispose();
+        _objects.Clear();
+    }
+}

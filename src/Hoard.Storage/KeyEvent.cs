@@ -1,0 +1,24 @@
+namespace Hoard.Storage;
+
+/// <summary>What happened to a key, for replication, client tracking and keyspace notifications.</summary>
+public enum KeyEvent : byte
+{
+    /// <summary>The key was written (created or changed).</summary>
+    Modified,
+    /// <summary>The key was deleted by a command.</summary>
+    Deleted,
+    /// <summary>The key's TTL ran out.</summary>
+    Expired,
+    /// <summary>The key was evicted to stay under the memory limit.</summary>
+    Evicted,
+}
+
+/// <summary>
+/// Listens to key events. Called synchronously while the key's shard is locked, so an implementation must be fast
+/// and must not call back into the keyspace (queue the event instead). With no observer set, events cost nothing.
+/// </summary>
+public interface IKeyspaceObserver
+{
+    /// <summary>One event for <paramref name="key"/> in database <paramref name="database"/>.</summary>
+    void OnKeyEvent(KeyEvent kind, int database, ReadOnlySpan<byte> key);
+}

@@ -1,0 +1,55 @@
+namespace Hoard.Storage;
+
+/// <summary>Settings of a <see cref="Keyspace"/>, named after their redis.conf counterparts.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>Number of databases (redis.conf <c>databases</c>); 1 to 256.</summary>
+    public int Databases { get; init; } = 16;
+
+    /// <summary>Memory limit in bytes (redis.conf <c>maxmemory</c>); 0 means no limit.</summary>
+    public long MaxMemory { get; set; }
+
+    /// <summary>What to do when <see cref="MaxMemory"/> is reached (redis.conf <c>maxmemory-policy</c>).</summary>
+    public EvictionPolicy Policy { get; set; } = EvictionPolicy.S3Fifo;
+
+    /// <summary>Largest number of fields a hash keeps in the compact encoding (<c>hash-max-listpack-entries</c>).</summary>
+    public int HashMaxListpackEntries { get; set; } = 128;
+
+    /// <summary>Longest field or value a hash keeps in the compact encoding (<c>hash-max-listpack-value</c>).</summary>
+    public int HashMaxListpackValue { get; set; } = 64;
+
+    /// <summary>Independent shards per keyspace (a power of two); more shards, less lock contention.</summary>
+    public int Shards { get; init; } = 16;
+
+    /// <summary>
+    /// Size of one block of entry memory, 1 KiB to 64 KiB (a power of two). Entries larger than a segment get a
+    /// block of their own. Small segments suit tiny memory limits; the default suits everything else.
+    /// </summary>
+    public int SegmentSize { get; init; } = 64 * 1024;
+
+    /// <summary>Share of <see cref="MaxMemory"/> given to S3-FIFO's small (probationary) queue.</summary>
+    public double S3FifoSmallRatio { get; init; } = 0.10;
+
+    internal void Validate()
+    {
+        if (Databases is < 1 or > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Databases), Databases, "databases must be 1 to 256");
+        }
+
+        if (Shards < 1 || Shards > 1024 || (Shards & (Shards - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Shards), Shards, "shards must be a power of two up to 1024");
+        }
+
+        if (SegmentSize < 1024 || SegmentSize > 65536 || (SegmentSize & (SegmentSize - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SegmentSize), SegmentSize, "segment size must be a power of two from 1 KiB to 64 KiB");
+        }
+
+        if (MaxMemory < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxMemory), MaxMemory, "maxmemory cannot be negative");
+        }
+    }
+}
