@@ -279,15 +279,33 @@ public sealed unsafe partial class Database
         var e = shard.EntryAt(slot);
         if (e.Type == EntryType.HashTable)
         {
-            var table = shard.GetObject<HashTable>(BinaryPrimitives.ReadInt32LittleEndian(e.Value));
-            if (onlyIfNew && table.Contains(field))
+            var handle = BinaryPrimitives.ReadInt32LittleEndian(e.Value);
+            var table = shard.GetObject<HashTable>(handle);
+            var present = table.TryGetValue(field, out var oldValue);
+            if (onlyIfNew && present)
             {
                 return StorageStatus.NotApplied;
             }
 
-            var before = table.ByteSize;
+            // Reserve the growth before changing the table: a refused reservation must leave the hash as it was
+            // (and the shard's count of object bytes equal to what its tables hold).
+            var growth = HashTable.EntryByteSize(field.Length, value.Length)
+                - (present ? HashTable.EntryByteSize(field.Length, oldValue!.Length) : 0);
+            if (!shard.ReserveObjectBytes(growth))
+            {
+                return StorageStatus.OutOfMemory;
+            }
+
+            var again = shard.Find(key, k.Db, k.Hash);
+            if (again == null || shard.EntryAt(again).Type != EntryType.HashTable
+                || BinaryPrimitives.ReadInt32LittleEndian(shard.EntryAt(again).Value) != handle)
+            {
+                // Making room evicted this very hash: give the bytes back and start over on the missing key.
+                shard.ReserveObjectBytes(-growth);
+                return SetField(k, key, field, value, onlyIfNew, out added);
+            }
+
             added = table.Set(field, value);
-            shard.ReserveObjectBytes(table.ByteSize - before);
             shard.Modified(k.Db, key);
             return StorageStatus.Ok;
         }

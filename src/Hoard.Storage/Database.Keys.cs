@@ -124,7 +124,8 @@ public sealed unsafe partial class Database
 
         if (from.Db == to.Db && source.SequenceEqual(destination))
         {
-            return removeSource ? StorageStatus.Ok : StorageStatus.NotApplied;
+            // RENAME answers OK; RENAMENX answers 0 and COPY refuses, as in Redis.
+            return removeSource && replace ? StorageStatus.Ok : StorageStatus.NotApplied;
         }
 
         var existing = to.Shard.Find(destination, to.Db, to.Hash);
@@ -145,6 +146,15 @@ public sealed unsafe partial class Database
         if (slot == null)
         {
             return StorageStatus.NotFound;
+        }
+
+        if (target != null && to.Shard.EntryAt(target).Type == EntryType.HashTable)
+        {
+            // Place keeps the object of a hash table replaced by a hash table (SetExpiry rewrites the same handle),
+            // so a replaced destination's table would leak: remove the destination first.
+            to.Shard.Remove(target, KeyEvent.Deleted, notify: false);
+            target = null;
+            slot = from.Shard.Find(source, from.Db, from.Hash);
         }
 
         var e = from.Shard.EntryAt(slot);
@@ -207,6 +217,11 @@ public sealed unsafe partial class Database
             return 0;
         }
 
+        if (Storage.Keys.GlobPattern.IsMatchAll(pattern))
+        {
+            pattern = default; // Redis treats MATCH * as no pattern, so it also matches the empty key
+        }
+
         var shard = _keyspace.Shards[shardIndex];
         uint next;
         lock (shard.Gate)
@@ -225,16 +240,13 @@ public sealed unsafe partial class Database
     /// <summary>KEYS: every key matching <paramref name="pattern"/> into <paramref name="sink"/>.</summary>
     public void Keys<TSink>(ReadOnlySpan<byte> pattern, ref TSink sink) where TSink : IPairSink, allows ref struct
     {
-        var all = Keys_IsAll(pattern) ? default : pattern;
         ulong cursor = 0;
         do
         {
-            cursor = Scan(cursor, all, 1024, ValueKind.None, ref sink);
+            cursor = Scan(cursor, pattern, 1024, ValueKind.None, ref sink);
         }
         while (cursor != 0);
     }
-
-    private static bool Keys_IsAll(ReadOnlySpan<byte> pattern) => pattern.Length == 1 && pattern[0] == (byte)'*';
 
     /// <summary>Up to <paramref name="max"/> keys in hash slot <paramref name="slot"/> (CLUSTER GETKEYSINSLOT; database 0).</summary>
     public int KeysInSlot<TSink>(int slot, int max, ref TSink sink) where TSink : IValueSink, allows ref struct

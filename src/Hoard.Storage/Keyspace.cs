@@ -138,9 +138,26 @@ public sealed class Keyspace : IDisposable
     /// <summary>Removes every key of every database (FLUSHALL).</summary>
     public void FlushAll()
     {
-        for (var db = 0; db < DatabaseCount; db++)
+        foreach (var shard in Shards)
         {
-            _databases[db].Flush();
+            shard.Gate.Enter();
+        }
+
+        try
+        {
+            foreach (var shard in Shards)
+            {
+                shard.Reset();
+            }
+
+            Array.Clear(_slotCounts);
+        }
+        finally
+        {
+            foreach (var shard in Shards)
+            {
+                shard.Gate.Exit();
+            }
         }
     }
 

@@ -25,7 +25,7 @@ public static class RedisNumber
         }
 
         var digits = text[0] == (byte)'-' ? text[1..] : text;
-        if (digits.IsEmpty || (digits[0] == (byte)'0' && (digits.Length > 1 || text.Length > 1)))
+        if (digits.IsEmpty || !char.IsAsciiDigit((char)digits[0]) || (digits[0] == (byte)'0' && (digits.Length > 1 || text.Length > 1)))
         {
             return false;
         }

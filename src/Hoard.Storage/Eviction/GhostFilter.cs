@@ -10,10 +10,13 @@ namespace Hoard.Storage.Eviction;
 internal sealed class GhostFilter
 {
     private const int BitsPerKey = 10;
-    private ulong[] _current = new ulong[1];
-    private ulong[] _previous = new ulong[1];
+    private const int FirstGenerationSize = 64;
+    // Sized like every later generation (BitsPerKey per key): a one-word filter saturates after 64 keys and then
+    // answers "seen" for every key, for as long as it stays the previous generation.
+    private ulong[] _current = new ulong[FirstGenerationSize * BitsPerKey / 64];
+    private ulong[] _previous = new ulong[FirstGenerationSize * BitsPerKey / 64];
     private int _added;
-    private int _generationSize = 64;
+    private int _generationSize = FirstGenerationSize;
 
     /// <summary>Bytes the two filters hold.</summary>
     public long Bytes => ((long)_current.Length + _previous.Length) * sizeof(ulong);

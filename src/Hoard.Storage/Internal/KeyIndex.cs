@@ -228,13 +228,16 @@ internal sealed unsafe class KeyIndex : IDisposable
             return 0;
         }
 
-        var end = Math.Min(_oldCapacity, _migrated + slots);
+        var end = (int)Math.Min(_oldCapacity, (long)_migrated + slots);
         for (; _migrated < end; _migrated++)
         {
             var s = _old[_migrated];
             if (IsLive(s))
             {
                 Place(_table, _capacity, s);
+                // A tombstone, not a copy left behind (a removed key would come back) nor an empty slot (a probe
+                // for a key not yet moved must still pass this position).
+                _old[_migrated] = Tombstone;
                 _count++;
                 _oldCount--;
             }
@@ -305,6 +308,20 @@ internal sealed unsafe class KeyIndex : IDisposable
         }
 
         return n;
+    }
+
+    /// <summary>Empties the index back to its smallest table; returns the change in bytes held.</summary>
+    public long Reset()
+    {
+        var before = Bytes;
+        Dispose();
+        _capacity = MinCapacity;
+        _table = Allocate(_capacity);
+        _count = 0;
+        _oldCount = 0;
+        _oldCapacity = 0;
+        _migrated = 0;
+        return Bytes - before;
     }
 
     public void Dispose()

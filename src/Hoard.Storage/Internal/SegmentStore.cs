@@ -27,6 +27,12 @@ internal sealed unsafe class SegmentStore : IDisposable
     /// <summary>Bytes of live entries in all segments.</summary>
     public long LiveBytes { get; private set; }
 
+    /// <summary>Bytes written into segments, live or dead (not the free space at their ends).</summary>
+    public long WrittenBytes { get; private set; }
+
+    /// <summary>Bytes of entries that are dead (overwritten, deleted, moved) but still in a segment.</summary>
+    public long DeadBytes => WrittenBytes - LiveBytes;
+
     public int Count => _nextId - 1 - _freeIds.Count;
 
     public bool HasFreeId => _freeIds.Count > 0 || _nextId < MaxSegments;
@@ -62,6 +68,7 @@ internal sealed unsafe class SegmentStore : IDisposable
         var capacity = _capacity[id];
         BytesHeld -= capacity;
         LiveBytes -= _live[id];
+        WrittenBytes -= _used[id];
         _capacity[id] = 0;
         _live[id] = 0;
         _used[id] = 0;
@@ -90,6 +97,7 @@ internal sealed unsafe class SegmentStore : IDisposable
         _used[id] = offset + size;
         _live[id] += size;
         LiveBytes += size;
+        WrittenBytes += size;
         return (uint)(id << 16) | (uint)offset;
     }
 
@@ -98,6 +106,16 @@ internal sealed unsafe class SegmentStore : IDisposable
     {
         _live[location >> 16] -= size;
         LiveBytes -= size;
+    }
+
+    /// <summary>Frees every segment and forgets every id; returns the bytes freed.</summary>
+    public long Reset()
+    {
+        var freed = BytesHeld;
+        Dispose();
+        _freeIds.Clear();
+        _nextId = 1;
+        return freed;
     }
 
     public void Dispose()
@@ -113,5 +131,6 @@ internal sealed unsafe class SegmentStore : IDisposable
 
         BytesHeld = 0;
         LiveBytes = 0;
+        WrittenBytes = 0;
     }
 }

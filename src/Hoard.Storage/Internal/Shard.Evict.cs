@@ -14,7 +14,9 @@ internal sealed unsafe partial class Shard
         Evict,
     }
 
+    private const int MaxTtlKeeps = 8;
     private double _averageTtlMs;
+    private int _ttlKeeps;
 
     /// <summary>Examines one head entry for eviction; false when nothing in this shard can be evicted.</summary>
     private bool EvictStep()
@@ -66,11 +68,36 @@ internal sealed unsafe partial class Shard
         return did;
     }
 
-    private bool NeedsCleaning()
+    /// <summary>
+    /// Reclaims dead space (overwritten, deleted, expired entries) at the log heads until <paramref name="bytes"/>
+    /// can be reserved — before anything live is evicted, and the only way noeviction gets memory back.
+    /// </summary>
+    private bool ReclaimDeadSpace(long bytes)
     {
-        var held = _store.BytesHeld;
-        return _store.Count > 4 && held - _store.LiveBytes > held / 4;
+        var budget = _keyspace.Budget;
+        for (var steps = EvictionStepLimit(); steps > 0; steps--)
+        {
+            if (_store.DeadBytes < _store.SegmentSize)
+            {
+                return false; // less than a segment's worth is dead: nothing to gain
+            }
+
+            var log = _small.SegmentCount > 1 && DeadBytes(_small) > DeadBytes(_main) ? _small : _main;
+            if (!ProcessHead(log, evicting: false))
+            {
+                return false;
+            }
+
+            if (budget.TryReserve(bytes, relocation: false))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
+
+    private bool NeedsCleaning() => _store.Count > 4 && _store.DeadBytes > _store.BytesHeld / 4;
 
     private long DeadBytes(EntryLog log)
     {
@@ -93,11 +120,13 @@ internal sealed unsafe partial class Shard
         var head = log.Head;
         if (log.HeadOffset >= _store.Used(head))
         {
-            if (log.SegmentCount == 1)
+            if (log.SegmentCount == 1 && !evicting)
             {
                 return false;
             }
 
+            // Every entry of the head segment was examined, so none is live. Under memory pressure a lone tail
+            // goes too: with a small limit, a segment holding only dead entries must give its bytes back.
             FreeSegment(log.PopHead());
             return true;
         }
@@ -199,8 +228,11 @@ internal sealed unsafe partial class Shard
     /// <summary>volatile-ttl: evict what expires sooner than the running average of the TTLs examined.</summary>
     private Verdict JudgeTtl(long remainingMs)
     {
-        var evict = _averageTtlMs == 0 || remainingMs <= _averageTtlMs;
+        // The average lags: when TTLs rise with insertion order every head entry is just above it, so cap the run
+        // of keeps — at most MaxTtlKeeps moves per eviction.
+        var evict = _averageTtlMs == 0 || remainingMs <= _averageTtlMs || _ttlKeeps >= MaxTtlKeeps;
         _averageTtlMs = _averageTtlMs == 0 ? remainingMs : (_averageTtlMs * 0.9) + (remainingMs * 0.1);
+        _ttlKeeps = evict ? 0 : _ttlKeeps + 1;
         return evict ? Verdict.Evict : Verdict.Keep;
     }
 

@@ -27,9 +27,22 @@ internal sealed unsafe partial class Shard
         }
 
         var capacity = Math.Max(size, _store.SegmentSize);
+        var budget = _keyspace.Budget;
+        if (budget.Limit != 0 && capacity > budget.Limit - budget.Headroom)
+        {
+            return StorageStatus.OutOfMemory; // could never fit: do not evict everything first
+        }
+
         if (!_store.HasFreeId || !Reserve(capacity, relocation))
         {
             return StorageStatus.OutOfMemory;
+        }
+
+        if (log.SegmentCount > 0 && _store.Remaining(log.Tail) >= size)
+        {
+            // Eviction moved entries to a fresh tail segment of this log meanwhile: use it.
+            budget.Release(capacity);
+            return StorageStatus.Ok;
         }
 
         log.PushTail(_store.Allocate(capacity, log.Id));
@@ -81,7 +94,17 @@ internal sealed unsafe partial class Shard
             return true;
         }
 
-        if (relocation || Policy == EvictionPolicy.NoEviction)
+        if (relocation)
+        {
+            return false;
+        }
+
+        if (ReclaimDeadSpace(bytes))
+        {
+            return true;
+        }
+
+        if (Policy == EvictionPolicy.NoEviction)
         {
             return false;
         }

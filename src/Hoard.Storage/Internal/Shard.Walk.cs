@@ -13,6 +13,7 @@ internal sealed unsafe partial class Shard
     /// </summary>
     public (int Checked, int Expired) ExpireSample(int samples, long now)
     {
+        ThrowIfDisposed();
         if (VolatileKeys == 0)
         {
             return (0, 0);
@@ -57,6 +58,7 @@ internal sealed unsafe partial class Shard
     public uint Scan<TSink>(int db, uint from, int count, ReadOnlySpan<byte> pattern, ValueKind type, ref TSink sink)
         where TSink : IPairSink, allows ref struct
     {
+        ThrowIfDisposed();
         const uint codeSpace = 1u << KeyHash.CodeBits;
         var keys = Math.Max(1, _index.Count);
         var width = (uint)Math.Clamp((long)count * codeSpace / keys, 1, codeSpace);
@@ -94,6 +96,7 @@ internal sealed unsafe partial class Shard
     /// <summary>A random live key of <paramref name="db"/> into <paramref name="sink"/>; false if none found.</summary>
     public bool RandomKey<TSink>(int db, ref TSink sink) where TSink : IValueSink, allows ref struct
     {
+        ThrowIfDisposed();
         if (KeysPerDatabase[db] == 0)
         {
             return false;
@@ -130,6 +133,7 @@ internal sealed unsafe partial class Shard
     /// <summary>Up to <paramref name="max"/> keys of database 0 in hash slot <paramref name="slot"/>.</summary>
     public int KeysInSlot<TSink>(int slot, int max, ref TSink sink) where TSink : IValueSink, allows ref struct
     {
+        ThrowIfDisposed();
         var n = 0;
         for (var t = 0; t < 2 && n < max; t++)
         {
@@ -157,6 +161,7 @@ internal sealed unsafe partial class Shard
     /// <summary>Removes every key of physical database <paramref name="db"/>.</summary>
     public void FlushDatabase(int db)
     {
+        ThrowIfDisposed();
         ReleaseIndexBytes(_index.Migrate(int.MaxValue));
         var table = _index.Table;
         for (var i = 0; i < _index.Capacity;)
@@ -169,6 +174,25 @@ internal sealed unsafe partial class Shard
 
             i++;
         }
+    }
+
+    /// <summary>Removes every key of every database at once (FLUSHALL): frees the segments, empties the index.</summary>
+    public void Reset()
+    {
+        ThrowIfDisposed();
+        var budget = _keyspace.Budget;
+        budget.Release(_store.Reset() + _objectBytes);
+        var indexDelta = _index.Reset();
+        _accountedAux += indexDelta;
+        budget.Force(indexDelta);
+        _objects.Clear();
+        _objectBytes = 0;
+        _main.Clear();
+        _small.Clear();
+        _ghost.Clear();
+        Array.Clear(KeysPerDatabase);
+        VolatileKeys = 0;
+        _expireCursor = 0;
     }
 
     private ulong NextRandom()

@@ -58,6 +58,7 @@ internal sealed unsafe partial class Shard : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong* Find(ReadOnlySpan<byte> key, int db, ulong hash)
     {
+        ThrowIfDisposed();
         var slot = _index.Find(_store, key, db, KeyHash.Code(hash));
         if (slot != null && (*slot & KeyIndex.VolatileBit) != 0 && ExpireIfDue(slot))
         {
@@ -187,6 +188,7 @@ internal sealed unsafe partial class Shard : IDisposable
     /// </summary>
     public StorageStatus PrepareWrite(ReadOnlySpan<byte> key, int db, ulong hash, int size, out ulong* slot, out EntryLog log)
     {
+        ThrowIfDisposed();
         var code = KeyHash.Code(hash);
         var hint = _index.Find(_store, key, db, code);
         log = TargetLog(hint, hash);
@@ -267,7 +269,7 @@ internal sealed unsafe partial class Shard : IDisposable
         else
         {
             ReleaseIndexBytes(_index.Migrate(KeyIndex.MigrationStep));
-            slot = _index.Insert(KeyIndex.Make(location, KeyHash.Code(hash), isVolatile, AccessState.Initial(Policy)));
+            slot = _index.Insert(KeyIndex.Make(location, KeyHash.Code(hash), isVolatile, access: 0));
             KeysPerDatabase[db]++;
             if (isVolatile)
             {
@@ -314,8 +316,20 @@ internal sealed unsafe partial class Shard : IDisposable
         return StorageStatus.Ok;
     }
 
+    private bool _disposed;
+
+    /// <summary>Every operation passes here under the shard lock, so none can touch memory Dispose freed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, typeof(Keyspace));
+
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _keyspace.Budget.Release(_store.BytesHeld + _accountedAux + _objectBytes);
         _store.Dispose();
         _index.Dispose();
