@@ -39,8 +39,8 @@ public enum ProtocolErrorKind
     UnauthenticatedBulkLength,
 
     /// <summary>
-    /// The unparsed input outgrew client-query-buffer-limit (1 GB by default, 1 MB before authentication).
-    /// Redis closes such a client without a reply; so should the server.
+    /// A pending request outgrew client-query-buffer-limit (1 GB by default), or the largest array a request can be
+    /// copied into. Redis closes such a client without a reply; so should the server.
     /// </summary>
     QueryBufferLimitExceeded,
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Hoard.Storage.Eviction;
 
 /// <summary>
@@ -13,8 +15,8 @@ internal sealed class GhostFilter
     private const int FirstGenerationSize = 64;
     // Sized like every later generation (BitsPerKey per key): a one-word filter saturates after 64 keys and then
     // answers "seen" for every key, for as long as it stays the previous generation.
-    private ulong[] _current = new ulong[FirstGenerationSize * BitsPerKey / 64];
-    private ulong[] _previous = new ulong[FirstGenerationSize * BitsPerKey / 64];
+    private ulong[] _current = new ulong[16];
+    private ulong[] _previous = new ulong[16];
     private int _added;
     private int _generationSize = FirstGenerationSize;
 
@@ -46,7 +48,8 @@ internal sealed class GhostFilter
     {
         (_previous, _current) = (_current, _previous);
         _generationSize = (int)Math.Clamp(wantedSize / 2, 64, 1 << 26);
-        var words = Math.Max(1, (int)((long)_generationSize * BitsPerKey / 64));
+        // A power of two, so the size settles and the arrays are reused instead of reallocated each generation.
+        var words = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, (long)_generationSize * BitsPerKey / 64));
         if (_current.Length != words)
         {
             _current = new ulong[words];
