@@ -374,14 +374,20 @@ public sealed unsafe partial class Database
     {
         var shard = k.Shard;
         table.Set(field, value);
+        if (!shard.ReserveObjectBytes(table.ByteSize))
+        {
+            return StorageStatus.OutOfMemory;
+        }
+
         var status = shard.PrepareWrite(key, k.Db, k.Hash, Entry.SizeOf(k.Db, key.Length, sizeof(int), expireAt != 0), out var slot, out var log);
         if (status != StorageStatus.Ok)
         {
+            shard.ReserveObjectBytes(-table.ByteSize);
             return status;
         }
 
         Span<byte> handle = stackalloc byte[sizeof(int)];
-        BinaryPrimitives.WriteInt32LittleEndian(handle, shard.AddObject(table, table.ByteSize));
+        BinaryPrimitives.WriteInt32LittleEndian(handle, shard.AddObject(table));
         handle.CopyTo(shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.HashTable, sizeof(int), expireAt));
         shard.AfterWrite();
         return StorageStatus.Ok;

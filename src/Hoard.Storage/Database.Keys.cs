@@ -134,10 +134,29 @@ public sealed unsafe partial class Database
             return StorageStatus.NotApplied;
         }
 
+        // A large hash is copied into a new table: reserve its bytes first (which may evict, even the source).
+        long objectBytes = 0;
+        if (from.Shard.EntryAt(slot).Type == EntryType.HashTable)
+        {
+            objectBytes = from.Shard.GetObject<Hashes.HashTable>(BinaryPrimitives.ReadInt32LittleEndian(from.Shard.EntryAt(slot).Value)).ByteSize;
+            if (!to.Shard.ReserveObjectBytes(objectBytes))
+            {
+                return StorageStatus.OutOfMemory;
+            }
+
+            slot = from.Shard.Find(source, from.Db, from.Hash);
+            if (slot == null)
+            {
+                to.Shard.ReserveObjectBytes(-objectBytes);
+                return StorageStatus.NotFound;
+            }
+        }
+
         var size = Entry.SizeOf(to.Db, destination.Length, from.Shard.EntryAt(slot).ValueLength, from.Shard.EntryAt(slot).HasExpiry);
         var status = to.Shard.PrepareWrite(destination, to.Db, to.Hash, size, out var target, out var log);
         if (status != StorageStatus.Ok)
         {
+            to.Shard.ReserveObjectBytes(-objectBytes);
             return status;
         }
 
@@ -145,6 +164,7 @@ public sealed unsafe partial class Database
         slot = from.Shard.Find(source, from.Db, from.Hash);
         if (slot == null)
         {
+            to.Shard.ReserveObjectBytes(-objectBytes);
             return StorageStatus.NotFound;
         }
 
@@ -163,8 +183,9 @@ public sealed unsafe partial class Database
         Span<byte> handle = stackalloc byte[sizeof(int)];
         if (type == EntryType.HashTable)
         {
+            // Same lock held since the reservation: the source table did not change, and neither does its size.
             var copy = CloneTable(from.Shard.GetObject<Hashes.HashTable>(BinaryPrimitives.ReadInt32LittleEndian(value)));
-            BinaryPrimitives.WriteInt32LittleEndian(handle, to.Shard.AddObject(copy, copy.ByteSize));
+            BinaryPrimitives.WriteInt32LittleEndian(handle, to.Shard.AddObject(copy));
             value = handle;
         }
 

@@ -240,9 +240,7 @@ internal sealed unsafe partial class Shard
     {
         if (log == _small && Policy == EvictionPolicy.S3Fifo)
         {
-            var before = _ghost.Bytes;
-            _ghost.Add(KeyHash.Fingerprint(hash), _main.LiveEntries);
-            AccountGhost(before);
+            AddToGhost(KeyHash.Fingerprint(hash));
         }
 
         Remove(slot, KeyEvent.Evicted);

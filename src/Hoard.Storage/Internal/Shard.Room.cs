@@ -174,23 +174,37 @@ internal sealed unsafe partial class Shard
         _objects.Remove(handle);
     }
 
-    public int AddObject(object item, long bytes)
-    {
-        _objectBytes += bytes;
-        _keyspace.Budget.Force(bytes);
-        return _objects.Add(item);
-    }
+    /// <summary>Stores a large value's object; its bytes were reserved with <see cref="ReserveObjectBytes"/>.</summary>
+    public int AddObject(object item) => _objects.Add(item);
 
     public T GetObject<T>(int handle) where T : class => _objects.Get<T>(handle);
 
-    /// <summary>Keeps the ghost filter's bytes in the budget after it resized itself.</summary>
-    private void AccountGhost(long before)
+    /// <summary>
+    /// Remembers an evicted key in the ghost. The ghost is sized after the main log; when that would grow it past
+    /// what the budget allows (it may use the eviction headroom), it keeps its current size instead.
+    /// </summary>
+    private void AddToGhost(uint fingerprint)
     {
-        var delta = _ghost.Bytes - before;
-        if (delta != 0)
+        long wanted = _main.LiveEntries;
+        var growth = _ghost.BytesAfterAdd(wanted) - _ghost.Bytes;
+        if (growth > 0 && !_keyspace.Budget.TryReserve(growth, relocation: true))
         {
-            _accountedAux += delta;
-            _keyspace.Budget.Force(delta);
+            wanted = -1; // keep the current size: no growth
+            growth = 0;
+        }
+
+        var before = _ghost.Bytes;
+        _ghost.Add(fingerprint, wanted);
+        var delta = _ghost.Bytes - before;
+        _accountedAux += delta;
+        var unaccounted = delta - Math.Max(0, growth);
+        if (unaccounted < 0)
+        {
+            _keyspace.Budget.Release(-unaccounted); // shrank, or grew less than reserved
+        }
+        else if (unaccounted > 0)
+        {
+            throw new InvalidOperationException("ghost filter grew more than it reserved");
         }
     }
 }
