@@ -1,0 +1,39 @@
+namespace Hoard.Cli;
+
+/// <summary>The <c>hoard</c> executable: <c>hoard serve</c> runs a node.</summary>
+internal static class HoardCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 1 : 0;
+        }
+
+        try
+        {
+            return args[0] switch
+            {
+                "serve" => await ServeCommand.RunAsync(args[1..]).ConfigureAwait(false),
+                _ => Fail($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (ConfigurationException e)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"hoard: {message}");
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+
+    private const string Usage = """
+        usage: hoard serve [config-file] [--port 6379] [--bind 127.0.0.1] [--maxmemory 1gb]
+                           [--maxmemory-policy s3fifo] [--databases 16] [--requirepass secret] [--<redis.conf name> value …]
+        """;
+}

@@ -1,0 +1,3 @@
+using Hoard.Cli;
+
+return await HoardCommand.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,16 @@
+using Hoard.Server.Commands.Connection;
+using Hoard.Server.Commands.Strings;
+
+namespace Hoard.Server.Commands;
+
+/// <summary>The command table of a Hoard node: every family registers its commands here.</summary>
+internal static class BuiltInCommands
+{
+    public static CommandTable Create()
+    {
+        var table = new CommandTable();
+        ConnectionCommands.Register(table);
+        StringCommands.Register(table);
+        return table;
+    }
+}

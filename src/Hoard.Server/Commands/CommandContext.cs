@@ -1,0 +1,49 @@
+using Hoard.Protocol;
+using Hoard.Server.Connections;
+using Hoard.Storage;
+
+namespace Hoard.Server.Commands;
+
+/// <summary>
+/// Everything a command handler sees: the server, the client's session, the arguments (name at index 0) and the
+/// reply writer. Lives on the stack for one command; the arguments are valid only during the call.
+/// </summary>
+/// <remarks>
+/// The writer is held by value (a ref field cannot refer to a ref struct): the dispatcher moves it in and takes it
+/// back after the handler, and a handler that lends it to a sink (<see cref="BulkReply"/>) takes it back the same way.
+/// </remarks>
+public ref struct CommandContext
+{
+    /// <summary>The reply writer, in the session's protocol version.</summary>
+    public RespWriter Writer;
+
+    /// <summary>Creates a context for one command.</summary>
+    public CommandContext(HoardServer server, ClientSession session, CommandBuffer args, RespWriter writer)
+    {
+        Server = server;
+        Session = session;
+        Args = args;
+        Writer = writer;
+    }
+
+    /// <summary>The server running the command.</summary>
+    public readonly HoardServer Server { get; }
+
+    /// <summary>The client's connection state.</summary>
+    public readonly ClientSession Session { get; }
+
+    /// <summary>The command's arguments, the name at index 0.</summary>
+    public readonly CommandBuffer Args { get; }
+
+    /// <summary>Number of arguments, the name included.</summary>
+    public readonly int Count => Args.Count;
+
+    /// <summary>The database the session has selected.</summary>
+    public readonly Database Database => Server.Keyspace[Session.Database];
+
+    /// <summary>Argument <paramref name="index"/> (0 is the command name).</summary>
+    public readonly ReadOnlySpan<byte> this[int index] => Args[index];
+
+    /// <summary>Whether argument <paramref name="index"/> equals an upper-case ASCII word, ignoring case.</summary>
+    public readonly bool Is(int index, ReadOnlySpan<byte> upperWord) => Args.ArgumentEquals(index, upperWord);
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text;
+using Hoard.Protocol;
+using Hoard.Server.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace Hoard.Server.Commands;
+
+/// <summary>Finds a command, checks arity and authentication, runs its handler and counts it for INFO.</summary>
+public sealed class CommandDispatcher
+{
+    private readonly HoardServer _server;
+    private readonly ILogger _logger;
+
+    internal CommandDispatcher(HoardServer server, ILogger logger)
+    {
+        _server = server;
+        _logger = logger;
+    }
+
+    /// <summary>Runs one parsed command, writing its reply (or error) with <paramref name="writer"/>.</summary>
+    public void Execute(ClientSession session, CommandBuffer command, ref RespWriter writer)
+    {
+        if (!_server.Commands.TryGet(command.Name, out var definition))
+        {
+            writer.WriteError(UnknownCommand(command));
+            return;
+        }
+
+        if (!definition.AcceptsArgumentCount(command.Count))
+        {
+            writer.WriteError($"ERR wrong number of arguments for '{definition.Name}' command");
+            return;
+        }
+
+        if (!session.Authenticated && (definition.Flags & CommandFlags.NoAuth) == 0)
+        {
+            writer.WriteError("NOAUTH Authentication required."u8);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var context = new CommandContext(_server, session, command, writer);
+        try
+        {
+            definition.Handler(ref context);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            // A handler's own check that slipped: answer it, keep the node and the connection.
+            ServerLog.CommandFailed(_logger, e, definition.Name);
+            context.Writer.WriteError("ERR " + e.Message.ReplaceLineEndings(" "));
+        }
+        finally
+        {
+            writer = context.Writer;
+        }
+
+        definition.Statistics.Record(Stopwatch.GetElapsedTime(started));
+        session.LastCommand = definition.Name;
+    }
+
+    /// <summary>Redis 7's text: <c>ERR unknown command 'x', with args beginning with: 'a' 'b' </c>.</summary>
+    private static string UnknownCommand(CommandBuffer command)
+    {
+        var text = new StringBuilder("ERR unknown command '");
+        AppendPrintable(text, command.Name, 128);
+        text.Append("', with args beginning with: ");
+        for (var i = 1; i < command.Count && text.Length < 512; i++)
+        {
+            text.Append('\'');
+            AppendPrintable(text, command[i], 128);
+            text.Append("' ");
+        }
+
+        return text.ToString();
+    }
+
+    private static void AppendPrintable(StringBuilder text, ReadOnlySpan<byte> bytes, int max)
+    {
+        foreach (var b in bytes[..Math.Min(bytes.Length, max)])
+        {
+            text.Append(b is >= 32 and < 127 ? (char)b : ' ');
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using Hoard.Protocol;
+
+namespace Hoard.Server.Connections;
+
+/// <summary>The state of one client connection that commands read and change (SELECT, HELLO, CLIENT SETNAME …).</summary>
+public sealed class ClientSession
+{
+    private static long _nextId;
+
+    /// <summary>Creates the session of a new connection.</summary>
+    public ClientSession(EndPoint? remote, EndPoint? local, bool authenticated)
+    {
+        Id = Interlocked.Increment(ref _nextId);
+        Remote = remote;
+        Local = local;
+        Authenticated = authenticated;
+        CreatedAt = DateTimeOffset.UtcNow;
+        LastActiveAt = CreatedAt;
+    }
+
+    /// <summary>Unique id (CLIENT ID).</summary>
+    public long Id { get; }
+
+    /// <summary>The client's address.</summary>
+    public EndPoint? Remote { get; }
+
+    /// <summary>The server address the client connected to.</summary>
+    public EndPoint? Local { get; }
+
+    /// <summary>When the connection was accepted.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>When the last command ran.</summary>
+    public DateTimeOffset LastActiveAt { get; set; }
+
+    /// <summary>Name set by CLIENT SETNAME or HELLO SETNAME, or null.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Library name set by CLIENT SETINFO LIB-NAME.</summary>
+    public string? LibraryName { get; set; }
+
+    /// <summary>Library version set by CLIENT SETINFO LIB-VER.</summary>
+    public string? LibraryVersion { get; set; }
+
+    /// <summary>The selected database (SELECT).</summary>
+    public int Database { get; set; }
+
+    /// <summary>RESP2 unless HELLO 3 switched to RESP3.</summary>
+    public RespVersion Protocol { get; set; } = RespVersion.Resp2;
+
+    /// <summary>Whether the client passed AUTH (or no password is set).</summary>
+    public bool Authenticated { get; set; }
+
+    /// <summary>The last command's name, for CLIENT LIST.</summary>
+    public string LastCommand { get; set; } = "NULL";
+
+    /// <summary>Set by QUIT (and by CLIENT KILL): close once the pending replies are sent.</summary>
+    public bool CloseRequested { get; set; }
+
+    /// <summary>CLIENT NO-EVICT ON: this client is not disconnected for memory (kept for compatibility).</summary>
+    public bool NoEvict { get; set; }
+
+    /// <summary>CLIENT NO-TOUCH ON: this client's reads do not change keys' access state.</summary>
+    public bool NoTouch { get; set; }
+}

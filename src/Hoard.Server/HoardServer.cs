@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Hoard.Protocol;
+using Hoard.Server.Commands;
+using Hoard.Server.Connections;
+using Hoard.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hoard.Server;
+
+/// <summary>
+/// A Hoard node: listens on its port(s), runs each client's commands against one <see cref="Keyspace"/>, and
+/// drives active expiry. Start with <see cref="StartAsync"/>, stop with <see cref="DisposeAsync"/>.
+/// </summary>
+public sealed class HoardServer : IAsyncDisposable
+{
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly List<Socket> _listeners = [];
+    private readonly List<Task> _loops = [];
+    private readonly ConcurrentDictionary<long, ClientConnection> _clients = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _time;
+    private long _connectionsReceived;
+
+    /// <summary>Creates a node; nothing listens until <see cref="StartAsync"/>.</summary>
+    public HoardServer(ServerOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _logger = _loggers.CreateLogger<HoardServer>();
+        _time = time ?? TimeProvider.System;
+        Keyspace = new Keyspace(options.Storage, _time);
+        ReaderOptions = new RespReaderOptions
+        {
+            MaxBulkLength = options.ProtoMaxBulkLength,
+            QueryBufferLimit = options.ClientQueryBufferLimit,
+        };
+        Commands = BuiltInCommands.Create();
+        Dispatcher = new CommandDispatcher(this, _loggers.CreateLogger<CommandDispatcher>());
+        StartedAt = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>The settings this node runs with (CONFIG SET changes them).</summary>
+    public ServerOptions Options { get; }
+
+    /// <summary>The node's data.</summary>
+    public Keyspace Keyspace { get; }
+
+    /// <summary>Every command this node answers.</summary>
+    public CommandTable Commands { get; }
+
+    /// <summary>Runs parsed commands.</summary>
+    public CommandDispatcher Dispatcher { get; }
+
+    /// <summary>Request limits shared by every connection (CONFIG SET changes them for all).</summary>
+    public RespReaderOptions ReaderOptions { get; }
+
+    /// <summary>The node's clock in Unix milliseconds (the keyspace's TTL clock).</summary>
+    public long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>When the node started.</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>Where the node listens (the actual port when 0 was asked for).</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToList();
+
+    /// <summary>Number of clients connected now.</summary>
+    public int ConnectedClients => _clients.Count;
+
+    /// <summary>Connections accepted since start (INFO total_connections_received).</summary>
+    public long ConnectionsReceived => Interlocked.Read(ref _connectionsReceived);
+
+    /// <summary>The sessions of the connected clients (CLIENT LIST).</summary>
+    public IEnumerable<ClientSession> Clients => _clients.Values.Select(c => c.Session);
+
+    /// <summary>Binds every address and starts accepting clients and expiring keys.</summary>
+    public Task StartAsync()
+    {
+        foreach (var address in Options.Bind)
+        {
+            var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(address, Options.Port));
+            listener.Listen(511);
+            _listeners.Add(listener);
+            _loops.Add(AcceptLoopAsync(listener));
+            ServerLog.Listening(_logger, listener.LocalEndPoint);
+        }
+
+        _loops.Add(ExpireLoopAsync());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Disconnects a client (CLIENT KILL); false if no client has that id.</summary>
+    public bool Disconnect(long clientId)
+    {
+        if (!_clients.TryGetValue(clientId, out var connection))
+        {
+            return false;
+        }
+
+        connection.Session.CloseRequested = true;
+        connection.Abort();
+        return true;
+    }
+
+    /// <summary>Asks the node to stop (SHUTDOWN); the host observes <see cref="ShutdownRequested"/>.</summary>
+    public void RequestShutdown() => _shutdown.TrySetResult();
+
+    /// <summary>Completes when a client sent SHUTDOWN.</summary>
+    public Task ShutdownRequested => _shutdown.Task;
+
+    private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Stops listening, disconnects every client, frees the keyspace.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        foreach (var client in _clients.Values)
+        {
+            client.Abort();
+        }
+
+        try
+        {
+            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or SocketException or ObjectDisposedException)
+        {
+            // Stopping: loops end by cancellation.
+        }
+
+        Keyspace.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            socket.NoDelay = true;
+            Interlocked.Increment(ref _connectionsReceived);
+            var connection = new ClientConnection(this, socket, _loggers.CreateLogger<ClientConnection>());
+            _clients[connection.Session.Id] = connection;
+            _ = ServeAsync(connection, stopping);
+        }
+    }
+
+    private async Task ServeAsync(ClientConnection connection, CancellationToken stopping)
+    {
+        try
+        {
+            await connection.RunAsync(stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            _clients.TryRemove(connection.Session.Id, out _);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Redis's active expiry: <c>hz</c> times a second, up to a quarter of each period.</summary>
+    private async Task ExpireLoopAsync()
+    {
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            var period = TimeSpan.FromSeconds(1.0 / Math.Clamp(Options.Hz, 1, 500));
+            try
+            {
+                await Task.Delay(period, stopping).ConfigureAwait(false);
+                Keyspace.RunActiveExpireCycle(period / 4);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+        }
+    }
+}

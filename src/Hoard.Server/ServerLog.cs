@@ -1,0 +1,20 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Hoard.Server;
+
+/// <summary>The node's log messages, source-generated so a disabled level costs nothing.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "listening on {EndPoint}")]
+    public static partial void Listening(ILogger logger, EndPoint? endPoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "command {Command} failed")]
+    public static partial void CommandFailed(ILogger logger, Exception exception, string command);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "client {Id} closed: {Reason}")]
+    public static partial void ProtocolError(ILogger logger, long id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "client {Id} failed")]
+    public static partial void ClientFailed(ILogger logger, Exception exception, long id);
+}
