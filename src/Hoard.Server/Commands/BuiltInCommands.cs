@@ -11,6 +11,7 @@ internal static class BuiltInCommands
         var table = new CommandTable();
         ConnectionCommands.Register(table);
         StringCommands.Register(table);
+        Keys.KeyCommands.Register(table);
         return table;
     }
 }
