@@ -231,12 +231,13 @@ public sealed unsafe partial class Database
         where TSink : IPairSink, allows ref struct
     {
         const int codeBits = KeyHash.CodeBits;
+        if (cursor >> codeBits >= (ulong)_keyspace.ShardCount)
+        {
+            return 0; // not a cursor this scan returned (compared unsigned: a huge one must not wrap negative)
+        }
+
         var shardIndex = (int)(cursor >> codeBits);
         var from = (uint)(cursor & ((1UL << codeBits) - 1));
-        if (shardIndex >= _keyspace.ShardCount)
-        {
-            return 0;
-        }
 
         if (Storage.Keys.GlobPattern.IsMatchAll(pattern))
         {
