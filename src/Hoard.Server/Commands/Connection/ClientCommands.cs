@@ -309,8 +309,10 @@ internal static class ClientCommands
                 || (local is not null && Address(session.Local) != local)
                 || (type != ClientType.None && TypeOf(session) != type)
                 || (id != 0 && session.Id != id)
-                || (skipMe && ReferenceEquals(session, c.Session)))
+                || (skipMe && ReferenceEquals(session, c.Session))
+                || (session.CloseRequested && !ReferenceEquals(session, c.Session)))
             {
+                // A client already closing (killed, QUIT) is gone for Redis, which frees it at once.
                 continue;
             }
 
