@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Hoard.Protocol;
 using Hoard.Server.Commands;
 using Hoard.Server.Connections;
+using Hoard.Server.PubSub;
 using Hoard.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -54,6 +55,9 @@ public sealed class HoardServer : IAsyncDisposable
 
     /// <summary>Runs parsed commands.</summary>
     public CommandDispatcher Dispatcher { get; }
+
+    /// <summary>Pub/Sub channels and patterns, and message delivery between clients.</summary>
+    public PubSubHub PubSub { get; } = new();
 
     /// <summary>Request limits shared by every connection (CONFIG SET changes them for all).</summary>
     public RespReaderOptions ReaderOptions { get; }

@@ -17,4 +17,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "client {Id} failed")]
     public static partial void ClientFailed(ILogger logger, Exception exception, long id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "client {Id} closed for overcoming of output buffer limits ({Pending} bytes of pubsub messages pending)")]
+    public static partial void OutputLimitReached(ILogger logger, long id, long pending);
 }

@@ -1,4 +1,5 @@
 using Hoard.Server.Commands.Connection;
+using Hoard.Server.Commands.PubSub;
 using Hoard.Server.Commands.Strings;
 
 namespace Hoard.Server.Commands;
@@ -10,6 +11,7 @@ internal static class BuiltInCommands
     {
         var table = new CommandTable();
         ConnectionCommands.Register(table);
+        PubSubCommands.Register(table);
         StringCommands.Register(table);
         Keys.KeyCommands.Register(table);
         return table;

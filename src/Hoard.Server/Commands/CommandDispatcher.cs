@@ -39,6 +39,12 @@ public sealed class CommandDispatcher
             return;
         }
 
+        if (session.Protocol == RespVersion.Resp2 && session.Subscriptions.IsSubscribed && (definition.Flags & CommandFlags.SubscribedContext) == 0)
+        {
+            writer.WriteError($"ERR Can't execute '{definition.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+
         var started = Stopwatch.GetTimestamp();
         var context = new CommandContext(_server, session, command, writer);
         try

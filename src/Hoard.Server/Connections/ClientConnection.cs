@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using Hoard.Protocol;
+using Hoard.Server.PubSub;
 using Microsoft.Extensions.Logging;
 
 namespace Hoard.Server.Connections;
@@ -11,8 +13,16 @@ namespace Hoard.Server.Connections;
 /// flush, so pipelining costs nothing extra; a slow reader makes the flush wait (the pipe's pause threshold),
 /// which stops reading from that client — backpressure instead of unbounded buffering.
 /// </summary>
-internal sealed partial class ClientConnection : IAsyncDisposable
+/// <remarks>
+/// Pub/Sub messages published by other clients arrive through <see cref="Deliver"/>: they are queued (never blocking
+/// the publisher) and a pump task writes them under the same output lock as replies, then flushes. A client whose
+/// queue outgrows the pubsub output buffer limit is disconnected, as Redis does.
+/// </remarks>
+internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
 {
+    // Most bytes of messages the pump writes before it flushes (and so before it lets replies through again).
+    private const int PumpBatchBytes = 64 * 1024;
+
     private readonly HoardServer _server;
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
@@ -25,6 +35,13 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private readonly SemaphoreSlim _outputLock = new(1, 1);
     private readonly ILogger _logger;
 
+    // Messages waiting for the pump, and their bytes (counted against the output buffer limit).
+    private readonly Channel<PubSubMessage> _pushes =
+        Channel.CreateUnbounded<PubSubMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _closing = new();
+    private long _pendingBytes;
+    private int _overflowed;
+
     public ClientConnection(HoardServer server, Socket socket, ILogger logger)
     {
         _server = server;
@@ -34,27 +51,38 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024));
         _reader = new RespReader(server.ReaderOptions) { AuthRequired = server.Options.RequirePass is not null };
-        Session = new ClientSession(socket.RemoteEndPoint, socket.LocalEndPoint, authenticated: server.Options.RequirePass is null);
+        Session = new ClientSession(socket.RemoteEndPoint, socket.LocalEndPoint, authenticated: server.Options.RequirePass is null)
+        {
+            FileDescriptor = socket.Handle.ToInt64(),
+        };
+        Session.PendingOutput = () => Interlocked.Read(ref _pendingBytes);
+        Session.Subscriptions.Target = this;
     }
+
+    /// <inheritdoc/>
+    public bool HasPending => Interlocked.Read(ref _pendingBytes) > 0;
 
     public ClientSession Session { get; }
 
     /// <summary>Reads and runs commands until the client leaves, asks to (QUIT), errs, or the server stops.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closing.Token);
+        var token = linked.Token;
+        var pump = PumpAsync(token);
         try
         {
             while (true)
             {
-                var result = await _input.ReadAsync(stopping).ConfigureAwait(false);
+                var result = await _input.ReadAsync(token).ConfigureAwait(false);
                 var buffer = result.Buffer;
                 bool close;
-                await _outputLock.WaitAsync(stopping).ConfigureAwait(false);
+                await _outputLock.WaitAsync(token).ConfigureAwait(false);
                 try
                 {
                     close = ProcessReceived(ref buffer);
                     _input.AdvanceTo(buffer.Start, buffer.End);
-                    var flushed = await _output.FlushAsync(stopping).ConfigureAwait(false);
+                    var flushed = await _output.FlushAsync(token).ConfigureAwait(false);
                     close |= flushed.IsCompleted;
                 }
                 finally
@@ -62,6 +90,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                     _outputLock.Release();
                 }
 
+                Session.LastActiveAt = DateTimeOffset.UtcNow;
                 if (close || result.IsCompleted)
                 {
                     break;
@@ -76,6 +105,93 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         {
             ServerLog.ClientFailed(_logger, e, Session.Id);
         }
+        finally
+        {
+            // No message may reach a closed connection: leave every channel, then stop the pump.
+            _server.PubSub.UnsubscribeAll(Session.Subscriptions);
+            Session.Subscriptions.Target = null;
+            _pushes.Writer.TryComplete();
+            await _closing.CancelAsync().ConfigureAwait(false);
+            await pump.ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Deliver(PubSubMessage message, long limit)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Volatile.Read(ref _overflowed) != 0)
+        {
+            return;
+        }
+
+        var pending = Interlocked.Add(ref _pendingBytes, message.Size);
+        if (limit > 0 && pending > limit)
+        {
+            if (Interlocked.Exchange(ref _overflowed, 1) == 0)
+            {
+                ServerLog.OutputLimitReached(_logger, Session.Id, pending);
+                Session.CloseRequested = true;
+
+                // Not on the publisher's thread: it holds the hub's lock, and closing runs continuations.
+                ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Abort(), this, preferLocal: false);
+            }
+
+            return;
+        }
+
+        if (!_pushes.Writer.TryWrite(message))
+        {
+            Interlocked.Add(ref _pendingBytes, -message.Size);
+        }
+    }
+
+    /// <summary>Writes queued messages under the output lock and flushes them, until the connection closes.</summary>
+    private async Task PumpAsync(CancellationToken token)
+    {
+        var queue = _pushes.Reader;
+        try
+        {
+            while (await queue.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                bool completed;
+                await _outputLock.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    WriteQueued(queue);
+                    var flushed = await _output.FlushAsync(token).ConfigureAwait(false);
+                    completed = flushed.IsCompleted;
+                }
+                finally
+                {
+                    _outputLock.Release();
+                }
+
+                if (completed)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is closing; queued messages are dropped with it.
+        }
+    }
+
+    /// <summary>Writes up to <see cref="PumpBatchBytes"/> of queued messages in the session's protocol.</summary>
+    private void WriteQueued(ChannelReader<PubSubMessage> queue)
+    {
+        var writer = new RespWriter(_output, Session.Protocol);
+        var written = 0;
+        while (written < PumpBatchBytes && queue.TryRead(out var message))
+        {
+            PubSubHub.WriteMessage(ref writer, message);
+            written += message.Size;
+            Interlocked.Add(ref _pendingBytes, -message.Size);
+        }
+
+        writer.Commit();
     }
 
     /// <summary>Runs every complete command in <paramref name="buffer"/>; true when the connection must close.</summary>
@@ -117,9 +233,18 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the socket; the read loop ends.</summary>
+    /// <summary>Closes the socket; the read loop and the message pump end.</summary>
     public void Abort()
     {
+        try
+        {
+            _ = _closing.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed.
+        }
+
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -137,5 +262,6 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         await _stream.DisposeAsync().ConfigureAwait(false);
         _command.Dispose();
         _outputLock.Dispose();
+        _closing.Dispose();
     }
 }

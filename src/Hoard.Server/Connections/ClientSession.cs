@@ -1,5 +1,6 @@
 using System.Net;
 using Hoard.Protocol;
+using Hoard.Server.PubSub;
 
 namespace Hoard.Server.Connections;
 
@@ -17,6 +18,7 @@ public sealed class ClientSession
         Authenticated = authenticated;
         CreatedAt = DateTimeOffset.UtcNow;
         LastActiveAt = CreatedAt;
+        Subscriptions = new Subscriber(Id);
     }
 
     /// <summary>Unique id (CLIENT ID).</summary>
@@ -52,8 +54,35 @@ public sealed class ClientSession
     /// <summary>Whether the client passed AUTH (or no password is set).</summary>
     public bool Authenticated { get; set; }
 
-    /// <summary>The last command's name, for CLIENT LIST.</summary>
-    public string LastCommand { get; set; } = "NULL";
+    /// <summary>
+    /// The last command's name, for CLIENT LIST: a container command's full name (<c>client|list</c>) when its handler
+    /// announced the subcommand with <see cref="RecordSubcommand"/>.
+    /// </summary>
+    public string LastCommand
+    {
+        get => field;
+        set
+        {
+            var full = _subcommand;
+            _subcommand = null;
+            field = full is not null && full.Length > value.Length && full[value.Length] == '|'
+                && full.StartsWith(value, StringComparison.Ordinal) ? full : value;
+        }
+    } = "NULL";
+
+    private string? _subcommand;
+
+    /// <summary>Names the subcommand being run (<c>client|kill</c>): the next <see cref="LastCommand"/> is recorded so.</summary>
+    public void RecordSubcommand(string fullName) => _subcommand = fullName;
+
+    /// <summary>The client's Pub/Sub subscriptions; <see cref="Subscriber.IsSubscribed"/> is Redis's subscribed context.</summary>
+    public Subscriber Subscriptions { get; }
+
+    /// <summary>The socket's file descriptor (CLIENT LIST <c>fd</c>), -1 when unknown.</summary>
+    public long FileDescriptor { get; set; } = -1;
+
+    /// <summary>Bytes of Pub/Sub messages waiting to be written to the client (CLIENT LIST <c>omem</c>).</summary>
+    public Func<long>? PendingOutput { get; set; }
 
     /// <summary>Set by QUIT (and by CLIENT KILL): close once the pending replies are sent.</summary>
     public bool CloseRequested { get; set; }

@@ -1,0 +1,196 @@
+using Hoard.Protocol;
+using Hoard.Server.Commands.Connection;
+
+namespace Hoard.Server.Commands.PubSub;
+
+/// <summary>
+/// SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB
+/// (https://redis.io/docs/latest/commands/?group=pubsub), with Redis 7's replies: confirmations are
+/// <c>[kind, channel, count]</c> arrays in RESP2 and push frames in RESP3.
+/// </summary>
+internal static class PubSubCommands
+{
+    private static readonly (string Name, int Arity)[] Subcommands =
+        [("CHANNELS", -2), ("NUMSUB", -2), ("NUMPAT", 2), ("SHARDCHANNELS", -2), ("SHARDNUMSUB", -2), ("HELP", 2)];
+
+    public static void Register(CommandTable table)
+    {
+        const CommandFlags subscribe = CommandFlags.PubSub | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.SubscribedContext;
+        table.Add(new("subscribe", -2, subscribe, 0, 0, 0, Subscribe, "Listens for messages published to channels."));
+        table.Add(new("unsubscribe", -1, subscribe, 0, 0, 0, Unsubscribe, "Stops listening to messages posted to channels."));
+        table.Add(new("psubscribe", -2, subscribe, 0, 0, 0, PatternSubscribe, "Listens for messages published to channels that match one or more patterns."));
+        table.Add(new("punsubscribe", -1, subscribe, 0, 0, 0, PatternUnsubscribe, "Stops listening to messages published to channels that match one or more patterns."));
+        table.Add(new("publish", 3, CommandFlags.PubSub | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast, 0, 0, 0, Publish, "Posts a message to a channel."));
+        table.Add(new("pubsub", -2, CommandFlags.PubSub | CommandFlags.Loading | CommandFlags.Stale, 0, 0, 0, Introspect, "A container for Pub/Sub commands."));
+    }
+
+    private static void Subscribe(ref CommandContext c)
+    {
+        var hub = c.Server.PubSub;
+        var subscriber = c.Session.Subscriptions;
+        for (var i = 1; i < c.Count; i++)
+        {
+            hub.Subscribe(subscriber, c[i]);
+            WriteConfirmation(ref c.Writer, "subscribe"u8, c[i], subscriber.Count);
+        }
+    }
+
+    private static void PatternSubscribe(ref CommandContext c)
+    {
+        var hub = c.Server.PubSub;
+        var subscriber = c.Session.Subscriptions;
+        for (var i = 1; i < c.Count; i++)
+        {
+            hub.SubscribePattern(subscriber, c[i]);
+            WriteConfirmation(ref c.Writer, "psubscribe"u8, c[i], subscriber.Count);
+        }
+    }
+
+    private static void Unsubscribe(ref CommandContext c)
+    {
+        var hub = c.Server.PubSub;
+        var subscriber = c.Session.Subscriptions;
+        if (c.Count > 1)
+        {
+            for (var i = 1; i < c.Count; i++)
+            {
+                hub.Unsubscribe(subscriber, c[i]);
+                WriteConfirmation(ref c.Writer, "unsubscribe"u8, c[i], subscriber.Count);
+            }
+
+            return;
+        }
+
+        var all = hub.ChannelsOf(subscriber);
+        foreach (var channel in all)
+        {
+            hub.Unsubscribe(subscriber, channel);
+            WriteConfirmation(ref c.Writer, "unsubscribe"u8, channel, subscriber.Count);
+        }
+
+        if (all.Length == 0)
+        {
+            WriteNothingConfirmation(ref c.Writer, "unsubscribe"u8, subscriber.Count);
+        }
+    }
+
+    private static void PatternUnsubscribe(ref CommandContext c)
+    {
+        var hub = c.Server.PubSub;
+        var subscriber = c.Session.Subscriptions;
+        if (c.Count > 1)
+        {
+            for (var i = 1; i < c.Count; i++)
+            {
+                hub.UnsubscribePattern(subscriber, c[i]);
+                WriteConfirmation(ref c.Writer, "punsubscribe"u8, c[i], subscriber.Count);
+            }
+
+            return;
+        }
+
+        var all = hub.PatternsOf(subscriber);
+        foreach (var pattern in all)
+        {
+            hub.UnsubscribePattern(subscriber, pattern);
+            WriteConfirmation(ref c.Writer, "punsubscribe"u8, pattern, subscriber.Count);
+        }
+
+        if (all.Length == 0)
+        {
+            WriteNothingConfirmation(ref c.Writer, "punsubscribe"u8, subscriber.Count);
+        }
+    }
+
+    private static void Publish(ref CommandContext c)
+    {
+        var receivers = c.Server.PubSub.Publish(c[1], c[2], c.Session.Subscriptions, ref c.Writer);
+        c.Writer.WriteInteger(receivers);
+    }
+
+    private static void Introspect(ref CommandContext c)
+    {
+        var hub = c.Server.PubSub;
+        if (c.Is(1, "CHANNELS"u8) && c.Count <= 3)
+        {
+            c.Session.RecordSubcommand("pubsub|channels");
+            var channels = hub.ActiveChannels(c.Count == 3 ? c[2] : default, all: c.Count == 2);
+            c.Writer.WriteArrayHeader(channels.Count);
+            foreach (var channel in channels)
+            {
+                c.Writer.WriteBulkString(channel);
+            }
+        }
+        else if (c.Is(1, "NUMSUB"u8))
+        {
+            c.Session.RecordSubcommand("pubsub|numsub");
+            c.Writer.WriteArrayHeader((c.Count - 2) * 2);
+            for (var i = 2; i < c.Count; i++)
+            {
+                c.Writer.WriteBulkString(c[i]);
+                c.Writer.WriteInteger(hub.SubscriberCount(c[i]));
+            }
+        }
+        else if (c.Is(1, "NUMPAT"u8) && c.Count == 2)
+        {
+            c.Session.RecordSubcommand("pubsub|numpat");
+            c.Writer.WriteInteger(hub.PatternCount);
+        }
+        else if (c.Is(1, "SHARDCHANNELS"u8) && c.Count <= 3)
+        {
+            // Sharded Pub/Sub is not implemented: no shard channel is ever active.
+            c.Session.RecordSubcommand("pubsub|shardchannels");
+            c.Writer.WriteArrayHeader(0);
+        }
+        else if (c.Is(1, "SHARDNUMSUB"u8))
+        {
+            c.Session.RecordSubcommand("pubsub|shardnumsub");
+            c.Writer.WriteArrayHeader((c.Count - 2) * 2);
+            for (var i = 2; i < c.Count; i++)
+            {
+                c.Writer.WriteBulkString(c[i]);
+                c.Writer.WriteInteger(0);
+            }
+        }
+        else if (c.Is(1, "HELP"u8) && c.Count == 2)
+        {
+            c.Session.RecordSubcommand("pubsub|help");
+            SubcommandHelp.Write(ref c.Writer, "PUBSUB",
+            [
+                "CHANNELS [<pattern>]",
+                "    Return the currently active channels matching a <pattern> (default: '*').",
+                "NUMPAT",
+                "    Return number of subscriptions to patterns.",
+                "NUMSUB [<channel> ...]",
+                "    Return the number of subscribers for the specified channels, excluding",
+                "    pattern subscriptions(default: no channels).",
+                "SHARDCHANNELS [<pattern>]",
+                "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+                "SHARDNUMSUB [<shardchannel> ...]",
+                "    Return the number of subscribers for the specified shard level channel(s)",
+            ]);
+        }
+        else
+        {
+            SubcommandHelp.WriteError(ref c, "PUBSUB", Subcommands);
+        }
+    }
+
+    /// <summary><c>[kind, name, count]</c>: an array in RESP2, a push in RESP3.</summary>
+    private static void WriteConfirmation(ref RespWriter writer, ReadOnlySpan<byte> kind, ReadOnlySpan<byte> name, int count)
+    {
+        writer.WritePushHeader(3);
+        writer.WriteBulkString(kind);
+        writer.WriteBulkString(name);
+        writer.WriteInteger(count);
+    }
+
+    /// <summary>The reply to UNSUBSCRIBE / PUNSUBSCRIBE without arguments when nothing was subscribed: a null name.</summary>
+    private static void WriteNothingConfirmation(ref RespWriter writer, ReadOnlySpan<byte> kind, int count)
+    {
+        writer.WritePushHeader(3);
+        writer.WriteBulkString(kind);
+        writer.WriteNull();
+        writer.WriteInteger(count);
+    }
+}
