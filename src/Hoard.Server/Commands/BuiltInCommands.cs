@@ -1,4 +1,5 @@
 using Hoard.Server.Commands.Connection;
+using Hoard.Server.Commands.Hashes;
 using Hoard.Server.Commands.Strings;
 
 namespace Hoard.Server.Commands;
@@ -11,6 +12,7 @@ internal static class BuiltInCommands
         var table = new CommandTable();
         ConnectionCommands.Register(table);
         StringCommands.Register(table);
+        HashCommands.Register(table);
         return table;
     }
 }
