@@ -1,5 +1,6 @@
 using Hoard.Server.Commands.Connection;
 using Hoard.Server.Commands.Hashes;
+using Hoard.Server.Commands.Server;
 using Hoard.Server.Commands.Strings;
 
 namespace Hoard.Server.Commands;
@@ -13,6 +14,8 @@ internal static class BuiltInCommands
         ConnectionCommands.Register(table);
         StringCommands.Register(table);
         HashCommands.Register(table);
+        ServerCommands.Register(table);
+        CommandCommands.Register(table);
         return table;
     }
 }

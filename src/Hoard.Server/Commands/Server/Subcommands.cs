@@ -15,6 +15,9 @@ internal sealed class Subcommands
 
     public Subcommands(string parent) => Parent = parent;
 
+    /// <summary>What the parent does when given no subcommand (COMMAND alone), or null.</summary>
+    public CommandHandler? WithoutSubcommand { get; init; }
+
     /// <summary>The parent's name, lower case.</summary>
     public string Parent { get; }
 
@@ -43,6 +46,12 @@ internal sealed class Subcommands
     /// <summary>The parent's handler: finds the subcommand, checks its arity, runs it and counts it.</summary>
     public void Dispatch(ref CommandContext c)
     {
+        if (c.Count == 1 && WithoutSubcommand is not null)
+        {
+            WithoutSubcommand(ref c);
+            return;
+        }
+
         if (!TryGet(c[1], out var sub))
         {
             var name = Encoding.Latin1.GetString(c[1][..Math.Min(c[1].Length, 128)]);
