@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Hoard.Protocol;
 using Hoard.Server.Commands;
+using Hoard.Server.Commands.Server;
+using Hoard.Server.Configuration;
 using Hoard.Server.Connections;
 using Hoard.Server.PubSub;
 using Hoard.Storage;
@@ -42,7 +44,18 @@ public sealed class HoardServer : IAsyncDisposable
         Commands = BuiltInCommands.Create();
         Dispatcher = new CommandDispatcher(this, _loggers.CreateLogger<CommandDispatcher>());
         StartedAt = DateTimeOffset.UtcNow;
+        SlowLog = new SlowLog(ExtendedOptions.Of(options));
+        Metrics = new ServerMetrics(this);
     }
+
+    /// <summary>Commands slower than <c>slowlog-log-slower-than</c> (SLOWLOG).</summary>
+    public SlowLog SlowLog { get; }
+
+    /// <summary>Run id, commands processed, ops per second and memory peak (INFO).</summary>
+    public ServerMetrics Metrics { get; }
+
+    /// <summary>Sets <see cref="ConnectionsReceived"/> back to zero (CONFIG RESETSTAT).</summary>
+    public void ResetConnectionsReceived() => Interlocked.Exchange(ref _connectionsReceived, 0);
 
     /// <summary>The settings this node runs with (CONFIG SET changes them).</summary>
     public ServerOptions Options { get; }
@@ -142,6 +155,7 @@ public sealed class HoardServer : IAsyncDisposable
             // Stopping: loops end by cancellation.
         }
 
+        Metrics.Dispose();
         Keyspace.Dispose();
         _stopping.Dispose();
     }

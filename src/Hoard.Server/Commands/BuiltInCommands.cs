@@ -1,5 +1,8 @@
 using Hoard.Server.Commands.Connection;
+using Hoard.Server.Commands.Hashes;
+using Hoard.Server.Commands.Keys;
 using Hoard.Server.Commands.PubSub;
+using Hoard.Server.Commands.Server;
 using Hoard.Server.Commands.Strings;
 
 namespace Hoard.Server.Commands;
@@ -13,7 +16,10 @@ internal static class BuiltInCommands
         ConnectionCommands.Register(table);
         PubSubCommands.Register(table);
         StringCommands.Register(table);
-        Keys.KeyCommands.Register(table);
+        KeyCommands.Register(table);
+        HashCommands.Register(table);
+        ServerCommands.Register(table);
+        CommandCommands.Register(table);
         return table;
     }
 }

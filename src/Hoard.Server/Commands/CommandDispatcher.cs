@@ -62,7 +62,13 @@ public sealed class CommandDispatcher
             writer = context.Writer;
         }
 
-        definition.Statistics.Record(Stopwatch.GetElapsedTime(started));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        definition.Statistics.Record(elapsed);
+        if (_server.SlowLog.IsSlow(elapsed))
+        {
+            _server.SlowLog.Add(session, command, elapsed);
+        }
+
         session.LastCommand = definition.Name;
     }
 

@@ -84,6 +84,11 @@ public static class ConfigRegistry
                 s.ReaderOptions.MaxBulkLength = x;
             }
         }), Mutable: true);
+        foreach (var setting in CompatibilitySettings.All())
+        {
+            yield return setting;
+        }
+
         yield return new("client-query-buffer-limit", (o, _) => Text(o.ClientQueryBufferLimit), (o, s, v) => Memory(v, 1 << 20, x =>
         {
             o.ClientQueryBufferLimit = x;

@@ -62,9 +62,10 @@ internal sealed unsafe partial class Shard
         // The index: every live slot points at a live entry of this shard that the index finds again.
         var indexed = new Dictionary<uint, ulong>();
         var keysPerDb = new long[KeysPerDatabase.Length];
+        var volatilePerDb = new long[KeysPerDatabase.Length];
         long volatileKeys = 0, objectBytes = 0;
-        var liveSlots = CheckSlots(_index.Table, _index.Capacity, segments, indexed, keysPerDb, ref volatileKeys, ref objectBytes, slotCounts)
-            + CheckSlots(_index.OldTable, _index.OldCapacity, segments, indexed, keysPerDb, ref volatileKeys, ref objectBytes, slotCounts);
+        var liveSlots = CheckSlots(_index.Table, _index.Capacity, segments, indexed, keysPerDb, volatilePerDb, ref volatileKeys, ref objectBytes, slotCounts)
+            + CheckSlots(_index.OldTable, _index.OldCapacity, segments, indexed, keysPerDb, volatilePerDb, ref volatileKeys, ref objectBytes, slotCounts);
         if (_index.Count != liveSlots)
         {
             Fail($"the index counts {_index.Count} keys but has {liveSlots} live slots");
@@ -139,6 +140,11 @@ internal sealed unsafe partial class Shard
             {
                 Fail($"database {db} counts {KeysPerDatabase[db]} keys but the index holds {keysPerDb[db]}");
             }
+
+            if (volatilePerDb[db] != VolatilePerDatabase[db])
+            {
+                Fail($"database {db} counts {VolatilePerDatabase[db]} keys with a TTL but the index holds {volatilePerDb[db]}");
+            }
         }
 
         if (volatileKeys != VolatileKeys)
@@ -158,7 +164,7 @@ internal sealed unsafe partial class Shard
     }
 
     private int CheckSlots(ulong* table, int capacity, Dictionary<int, EntryLog> segments, Dictionary<uint, ulong> indexed,
-        long[] keysPerDb, ref long volatileKeys, ref long objectBytes, int[]? slotCounts)
+        long[] keysPerDb, long[] volatilePerDb, ref long volatileKeys, ref long objectBytes, int[]? slotCounts)
     {
         var live = 0;
         for (var i = 0; i < capacity; i++)
@@ -219,6 +225,7 @@ internal sealed unsafe partial class Shard
             if (isVolatile)
             {
                 volatileKeys++;
+                volatilePerDb[db]++;
             }
 
             if (e.Type == EntryType.HashTable)

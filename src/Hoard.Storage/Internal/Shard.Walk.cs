@@ -191,6 +191,7 @@ internal sealed unsafe partial class Shard
         _small.Clear();
         _ghost.Clear();
         Array.Clear(KeysPerDatabase);
+        Array.Clear(VolatilePerDatabase);
         VolatileKeys = 0;
         _expireCursor = 0;
     }

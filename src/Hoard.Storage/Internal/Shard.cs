@@ -28,6 +28,7 @@ internal sealed unsafe partial class Shard : IDisposable
         _store = new SegmentStore(segmentSize);
         _random = (ulong)(number + 1) * 0x9E3779B97F4A7C15UL;
         KeysPerDatabase = new long[keyspace.DatabaseCount];
+        VolatilePerDatabase = new long[keyspace.DatabaseCount];
         _keyspace.Budget.Force(_index.Bytes + _ghost.Bytes);
         _accountedAux = _index.Bytes + _ghost.Bytes;
     }
@@ -40,6 +41,9 @@ internal sealed unsafe partial class Shard : IDisposable
     public long[] KeysPerDatabase { get; }
 
     public long VolatileKeys { get; private set; }
+
+    /// <summary>Keys with a TTL per physical database (INFO keyspace <c>expires=</c>).</summary>
+    public long[] VolatilePerDatabase { get; }
 
     public long Hits;
     public long Misses;
@@ -149,6 +153,7 @@ internal sealed unsafe partial class Shard : IDisposable
         if ((*slot & KeyIndex.VolatileBit) != 0)
         {
             VolatileKeys--;
+            VolatilePerDatabase[db]--;
         }
 
         KeysPerDatabase[db]--;
@@ -264,6 +269,7 @@ internal sealed unsafe partial class Shard : IDisposable
             KillEntry(oldLocation, e);
             var wasVolatile = (old & KeyIndex.VolatileBit) != 0;
             VolatileKeys += (isVolatile ? 1 : 0) - (wasVolatile ? 1 : 0);
+            VolatilePerDatabase[db] += (isVolatile ? 1 : 0) - (wasVolatile ? 1 : 0);
             *slot = KeyIndex.Make(location, KeyHash.Code(hash), isVolatile, KeyIndex.AccessOf(old));
         }
         else
@@ -274,6 +280,7 @@ internal sealed unsafe partial class Shard : IDisposable
             if (isVolatile)
             {
                 VolatileKeys++;
+                VolatilePerDatabase[db]++;
             }
 
             if (db == 0)
