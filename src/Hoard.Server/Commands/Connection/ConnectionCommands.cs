@@ -10,8 +10,6 @@ namespace Hoard.Server.Commands.Connection;
 /// </summary>
 internal static class ConnectionCommands
 {
-    /// <summary>The Redis version Hoard answers as (HELLO's <c>version</c>).</summary>
-    public const string RedisVersion = "7.2.4";
 
     public static void Register(CommandTable table)
     {
@@ -155,7 +153,7 @@ internal static class ConnectionCommands
         c.Writer.WriteBulkString("server"u8);
         c.Writer.WriteBulkString("redis"u8);
         c.Writer.WriteBulkString("version"u8);
-        c.Writer.WriteBulkString(RedisVersion);
+        c.Writer.WriteBulkString(RedisCompatibility.RedisVersion);
         c.Writer.WriteBulkString("proto"u8);
         c.Writer.WriteInteger((long)c.Session.Protocol);
         c.Writer.WriteBulkString("id"u8);

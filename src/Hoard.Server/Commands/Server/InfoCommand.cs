@@ -13,8 +13,6 @@ namespace Hoard.Server.Commands.Server;
 /// </summary>
 internal static class InfoCommand
 {
-    /// <summary>The Redis release whose behaviour Hoard matches.</summary>
-    public const string RedisVersion = "7.2.4";
 
     private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "keyspace"];
     private static readonly string[] AllSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "commandstats", "cluster", "keyspace"];
@@ -91,7 +89,7 @@ internal static class InfoCommand
     {
         Header(text, "Server");
         var uptime = (long)(DateTimeOffset.UtcNow - server.StartedAt).TotalSeconds;
-        Line(text, "redis_version", RedisVersion);
+        Line(text, "redis_version", RedisCompatibility.RedisVersion);
         Line(text, "hoard_version", HoardVersion);
         Line(text, "redis_git_sha1", "00000000");
         Line(text, "redis_git_dirty", 0);
