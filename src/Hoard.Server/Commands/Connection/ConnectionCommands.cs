@@ -10,7 +10,6 @@ namespace Hoard.Server.Commands.Connection;
 /// </summary>
 internal static class ConnectionCommands
 {
-
     public static void Register(CommandTable table)
     {
         const CommandFlags always = CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale;
