@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Node throughput and latency against redis-server (and Garnet when it installs), with redis-benchmark:
+#
+#   redis-benchmark -h 127.0.0.1 -p PORT -t set,get -c 50 -n 1000000 -r 100000 -d 32 -P 1   (and -P 16)
+#
+# Every server runs at once on its own free 127.0.0.1 port; each round runs every target in turn at each pipeline
+# depth, so drift on a shared machine hits all of them alike. Reported: the median over the rounds of rps and of
+# p99 (ms), and each server's rps over redis-server's.
+#
+# usage: bench/compare-redis.sh [--targets hoard,redis,garnet] [--variant NAME:VAR=VALUE[,VAR=VALUE…]]…
+#   targets: hoard redis garnet kestrel kestrel-direct (see bench/servers.sh); each --variant is added to them
+#   env: REQUESTS (-n, default 1000000)  ROUNDS (3)  CLIENTS (-c, 50)  PIPELINES ("1 16")  KEYSPACE (-r, 100000)
+#        VALUE_SIZE (-d, 32)  RUN_TIMEOUT (s per redis-benchmark run, 600)  MAX_SECONDS (whole run, 3600)
+#        RESULTS (file for the raw per-run CSV; default a temp file)
+# example (quick): REQUESTS=100000 ROUNDS=1 bench/compare-redis.sh
+# example (issue 3): bench/compare-redis.sh --targets hoard,redis,kestrel \
+#                      --variant hoard-inline:DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+set -euo pipefail
+source "$(dirname "$0")/servers.sh"
+
+REQUESTS=${REQUESTS:-1000000}
+ROUNDS=${ROUNDS:-3}
+CLIENTS=${CLIENTS:-50}
+PIPELINES=${PIPELINES:-"1 16"}
+KEYSPACE=${KEYSPACE:-100000}
+VALUE_SIZE=${VALUE_SIZE:-32}
+RUN_TIMEOUT=${RUN_TIMEOUT:-600}
+MAX_SECONDS=${MAX_SECONDS:-3600}
+RESULTS=${RESULTS:-$BENCH_LOGS/results.csv}
+
+targets_arg=hoard,redis,garnet
+while (($#)); do
+  case $1 in
+    --targets) targets_arg=$2; shift 2 ;;
+    --variant) declare_variant "$2"; shift 2 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) echo "unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+IFS=, read -r -a wanted <<<"$targets_arg"
+for v in "${!VARIANT_ENV[@]}"; do
+  [[ " ${wanted[*]} " == *" $v "* ]] || wanted+=("$v")
+done
+[[ " ${wanted[*]} " == *" redis "* ]] || { echo "--targets must include redis (the reference)" >&2; exit 2; }
+
+read -r -a targets <<<"$(prepare_targets "${wanted[@]}")"
+for t in "${targets[@]}"; do
+  start_server "$t"
+done
+
+deadline=$((SECONDS + MAX_SECONDS))
+echo "target,test,pipeline,round,rps,p99_ms" >"$RESULTS"
+
+# bench TARGET PIPELINE ROUND [N]: one redis-benchmark run, its SET and GET lines appended to $RESULTS.
+bench() {
+  local target=$1 pipeline=$2 round=$3 n=${4:-$REQUESTS} out
+  if ((SECONDS > deadline)); then
+    echo "MAX_SECONDS=$MAX_SECONDS reached: stopping early, the table uses the rounds that finished" >&2
+    return 1
+  fi
+  if ! out=$(timeout "$RUN_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "${SERVER_PORT[$target]}" -t set,get \
+      -c "$CLIENTS" -n "$n" -r "$KEYSPACE" -d "$VALUE_SIZE" -P "$pipeline" --csv 2>>"$BENCH_LOGS/redis-benchmark.err"); then
+    echo "redis-benchmark against $target -P $pipeline failed or took over ${RUN_TIMEOUT}s" >&2
+    return 0
+  fi
+  # --csv: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+  if ((round > 0)); then
+    awk -F, -v t="$target" -v p="$pipeline" -v r="$round" '
+      { gsub(/"/, "") }
+      $1 == "SET" || $1 == "GET" { print t "," $1 "," p "," r "," $2 "," $7 }' <<<"$out" >>"$RESULTS"
+  fi
+  awk -F, -v t="$target" -v p="$pipeline" -v r="$round" '
+    { gsub(/"/, "") }
+    $1 == "SET" || $1 == "GET" { printf "  %-16s -P %-3s %s %10.0f rps  p99 %6.3f ms%s\n", t, p, $1, $2, $7, (r == 0 ? "  (warm-up)" : "") }' <<<"$out" >&2
+}
+
+echo "load average before: $(cat /proc/loadavg)" >&2
+log "warm-up: $((REQUESTS / 10)) requests per target at -P 16 (JIT, pools), not counted"
+for t in "${targets[@]}"; do
+  bench "$t" 16 0 $((REQUESTS / 10)) || break
+done
+
+stopped=0
+for round in $(seq 1 "$ROUNDS"); do
+  log "round $round/$ROUNDS"
+  for pipeline in $PIPELINES; do
+    for t in "${targets[@]}"; do
+      bench "$t" "$pipeline" "$round" || { stopped=1; break 3; }
+    done
+  done
+done
+echo "load average after:  $(cat /proc/loadavg)" >&2
+
+echo
+echo "== redis-benchmark -t set,get -c $CLIENTS -n $REQUESTS -r $KEYSPACE -d $VALUE_SIZE, median of $ROUNDS round(s)$( ((stopped)) && echo ' (stopped early)') =="
+echo "   $(nproc) cores; $(redis-server --version | awk '{print $1, $3}'); dotnet $(dotnet --list-runtimes | awk '/NETCore.App/ {v=$2} END {print v}')"
+python3 - "$RESULTS" "${targets[@]}" <<'EOF'
+import csv, statistics, sys
+path, targets = sys.argv[1], sys.argv[2:]
+runs = {}
+for row in csv.DictReader(open(path)):
+    key = (row["target"], row["test"], int(row["pipeline"]))
+    runs.setdefault(key, []).append((float(row["rps"]), float(row["p99_ms"])))
+def med(t, test, p, i):
+    xs = [r[i] for r in runs.get((t, test, p), [])]
+    return statistics.median(xs) if xs else None
+others = [t for t in targets if t != "redis"]
+head = ["test", "-P"] + [f"{t} rps" for t in targets] + [f"{t}/redis" for t in others] + [f"{t} p99 ms" for t in targets]
+rows = []
+for p in sorted({k[2] for k in runs}):
+    for test in ("SET", "GET"):
+        rps = {t: med(t, test, p, 0) for t in targets}
+        p99 = {t: med(t, test, p, 1) for t in targets}
+        ratio = [f"{rps[t] / rps['redis']:.2f}" if rps[t] and rps["redis"] else "-" for t in others]
+        rows.append([test, str(p)] + [f"{rps[t]:,.0f}" if rps[t] else "-" for t in targets] + ratio
+                    + [f"{p99[t]:.3f}" if p99[t] is not None else "-" for t in targets])
+print("| " + " | ".join(head) + " |")
+print("|" + "|".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + "|")
+for r in rows:
+    print("| " + " | ".join(r) + " |")
+
+if "hoard" in targets:
+    print()
+    print("Target (issue 3): hoard >= 1.1x redis rps for GET and SET at -P 1 and -P 16; hoard GET p99 at -P 1 <= redis's.")
+    ok = True
+    for p in sorted({k[2] for k in runs}):
+        for test in ("SET", "GET"):
+            h, r = med("hoard", test, p, 0), med("redis", test, p, 0)
+            if h and r:
+                met = h / r >= 1.1
+                ok &= met
+                print(f"  {test} -P {p}: {h / r:.2f}x  {'met' if met else 'NOT met'}")
+    h, r = med("hoard", "GET", 1, 1), med("redis", "GET", 1, 1)
+    if h is not None and r is not None:
+        met = h <= r
+        ok &= met
+        print(f"  GET p99 -P 1: hoard {h:.3f} ms vs redis {r:.3f} ms  {'met' if met else 'NOT met'}")
+    print("  overall: " + ("met" if ok else "NOT met"))
+EOF
+echo
+echo "raw runs: $RESULTS   server logs: $BENCH_LOGS"
