@@ -29,50 +29,27 @@ internal static partial class KeyCommands
     }
 
     /// <summary>DEL / UNLINK: how many of the keys existed (a repeated key counts once, as it is gone after).</summary>
-    private static void Delete(ref CommandContext c)
-    {
-        var db = c.Database;
-        long deleted = 0;
-        for (var i = 1; i < c.Count; i++)
-        {
-            if (db.Delete(c[i]))
-            {
-                deleted++;
-            }
-        }
-
-        c.Writer.WriteInteger(deleted);
-    }
+    private static void Delete(ref CommandContext c) => CountKeys(ref c, static (db, key) => db.Delete(key));
 
     /// <summary>EXISTS: a key given twice counts twice.</summary>
-    private static void Exists(ref CommandContext c)
+    private static void Exists(ref CommandContext c) => CountKeys(ref c, static (db, key) => db.Exists(key));
+
+    private static void Touch(ref CommandContext c) => CountKeys(ref c, static (db, key) => db.Touch(key));
+
+    /// <summary>Applies <paramref name="operation"/> to every key argument and replies how many said true.</summary>
+    private static void CountKeys(ref CommandContext c, Func<Database, ReadOnlySpan<byte>, bool> operation)
     {
         var db = c.Database;
-        long found = 0;
+        long count = 0;
         for (var i = 1; i < c.Count; i++)
         {
-            if (db.Exists(c[i]))
+            if (operation(db, c[i]))
             {
-                found++;
+                count++;
             }
         }
 
-        c.Writer.WriteInteger(found);
-    }
-
-    private static void Touch(ref CommandContext c)
-    {
-        var db = c.Database;
-        long found = 0;
-        for (var i = 1; i < c.Count; i++)
-        {
-            if (db.Touch(c[i]))
-            {
-                found++;
-            }
-        }
-
-        c.Writer.WriteInteger(found);
+        c.Writer.WriteInteger(count);
     }
 
     private static void TypeOf(ref CommandContext c) => c.Writer.WriteSimpleString(TypeName(c.Database.TypeOf(c[1])));

@@ -93,32 +93,6 @@ internal static partial class StringCommands
         }
     }
 
-    /// <summary>EX / PX (relative) or EXAT / PXAT (absolute); <paramref name="unit"/> in milliseconds.</summary>
-    internal static bool TryExpiryOption(ReadOnlySpan<byte> word, out long unit, out bool absolute)
-    {
-        (unit, absolute) = word switch
-        {
-            _ when Arguments.EqualsIgnoreCase(word, "EX"u8) => (1000L, false),
-            _ when Arguments.EqualsIgnoreCase(word, "PX"u8) => (1L, false),
-            _ when Arguments.EqualsIgnoreCase(word, "EXAT"u8) => (1000L, true),
-            _ when Arguments.EqualsIgnoreCase(word, "PXAT"u8) => (1L, true),
-            _ => (0L, false),
-        };
-        return unit != 0;
-    }
-
-    /// <summary>Converts an expiry argument; false for "invalid expire time" (not positive, or overflowing).</summary>
-    internal static bool TryExpiry(in CommandContext c, ReadOnlySpan<byte> text, long unit, bool absolute, out Expiry expiry)
-    {
-        expiry = Expiry.None;
-        if (!Arguments.TryParseInt64(text, out var amount))
-        {
-            return false;
-        }
-
-        return TryExpiry(in c, amount, unit, absolute, out expiry);
-    }
-
     /// <summary>Redis's getExpireMillisecondsOrReply on a parsed amount: false when not positive or overflowing.</summary>
     private static bool TryExpiry(in CommandContext c, long amount, long unit, bool absolute, out Expiry expiry)
     {
