@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Node memory per key against redis-server (and Garnet when it installs): 1,000,000 keys `key:%08d` with 32-byte
 # values loaded with `redis-cli --pipe` (SETs, then the ECHO redis-cli adds), RSS growth from /proc/<pid>/status
-# VmRSS, measured after a warm-up of 10,000 other keys so start-up, JIT and first pages are not charged to the keys.
+# VmRSS, measured after a warm-up (200,000 other keys, then FLUSHALL) so that start-up, JIT tiering and the
+# connection's buffers are not charged to the keys. Every server gets the same warm-up; an allocator that keeps
+# freed memory (redis-server's jemalloc) can only look better for it.
 #
 # usage: bench/memory-redis.sh [--targets hoard,redis,garnet] [--variant NAME:VAR=VALUE[,VAR=VALUE…]]…
-#   env: KEYS (1000000)  VALUE_SIZE (32)  WARMUP_KEYS (10000)  SETTLE_SECONDS (2)
+#   env: KEYS (1000000)  VALUE_SIZE (32)  WARMUP_KEYS (200000)  SETTLE_SECONDS (2)
 set -euo pipefail
 source "$(dirname "$0")/servers.sh"
 
 KEYS=${KEYS:-1000000}
 VALUE_SIZE=${VALUE_SIZE:-32}
-WARMUP_KEYS=${WARMUP_KEYS:-10000}
+WARMUP_KEYS=${WARMUP_KEYS:-200000}
 SETTLE_SECONDS=${SETTLE_SECONDS:-2}
 
 targets_arg=hoard,redis,garnet
@@ -62,6 +64,7 @@ for t in "${targets[@]}"; do
   start_server "$t"
   pid=${SERVER_PID[$t]}
   load "$t" "$BENCH_LOGS/warm.resp"
+  redis-cli -h 127.0.0.1 -p "${SERVER_PORT[$t]}" flushall >/dev/null
   sleep "$SETTLE_SECONDS"
   before=$(rss_kb "$pid")
   started=$SECONDS
@@ -79,7 +82,7 @@ for t in "${targets[@]}"; do
 done
 
 echo
-echo "== $KEYS keys 'key:%08d' with $VALUE_SIZE-byte values via redis-cli --pipe; RSS growth after $WARMUP_KEYS warm-up keys =="
+echo "== $KEYS keys 'key:%08d' with $VALUE_SIZE-byte values via redis-cli --pipe; RSS growth after $WARMUP_KEYS warm-up keys and FLUSHALL =="
 echo "| server | VmRSS before (kB) | VmRSS after (kB) | bytes per key | load (s) |"
 echo "|---|---:|---:|---:|---:|"
 printf '%s\n' "${results[@]}"
