@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Hoard.Protocol;
 using Hoard.Server.PubSub;
@@ -23,11 +23,15 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
     // Most bytes of messages the pump writes before it flushes (and so before it lets replies through again).
     private const int PumpBatchBytes = 64 * 1024;
 
+    // Replies of one receive are sent once this many bytes are waiting, so a pipeline of large GETs does not
+    // build an unbounded reply buffer; the rest of the receive runs after the send.
+    private const int SendThreshold = 1024 * 1024;
+    private const int InitialOutputSize = 16 * 1024;
+
     private readonly HoardServer _server;
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
-    private readonly PipeReader _input;
-    private readonly PipeWriter _output;
+    private readonly ReceiveBuffer _input = new();
+    private ArrayBufferWriter<byte> _output = new(InitialOutputSize);
     private readonly RespReader _reader;
     private readonly CommandBuffer _command = new();
 
@@ -47,9 +51,6 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
         _server = server;
         _socket = socket;
         _logger = logger;
-        _stream = new NetworkStream(socket, ownsSocket: true);
-        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024));
-        _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024));
         _reader = new RespReader(server.ReaderOptions) { AuthRequired = server.Options.RequirePass is not null };
         Session = new ClientSession(socket.RemoteEndPoint, socket.LocalEndPoint, authenticated: server.Options.RequirePass is null)
         {
@@ -74,24 +75,33 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
         {
             while (true)
             {
-                var result = await _input.ReadAsync(token).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                bool close;
-                await _outputLock.WaitAsync(token).ConfigureAwait(false);
-                try
+                var received = await _socket.ReceiveAsync(_input.FreeSpace(), SocketFlags.None, token).ConfigureAwait(false);
+                if (received == 0)
                 {
-                    close = ProcessReceived(ref buffer);
-                    _input.AdvanceTo(buffer.Start, buffer.End);
-                    var flushed = await _output.FlushAsync(token).ConfigureAwait(false);
-                    close |= flushed.IsCompleted;
-                }
-                finally
-                {
-                    _outputLock.Release();
+                    break;
                 }
 
+                _input.Received(received);
+                bool close, more;
+                do
+                {
+                    await _outputLock.WaitAsync(token).ConfigureAwait(false);
+                    try
+                    {
+                        var buffer = _input.Data;
+                        close = ProcessReceived(ref buffer, out more);
+                        _input.ConsumeTo(buffer.Start);
+                        await SendAsync(token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _outputLock.Release();
+                    }
+                }
+                while (more && !close);
+
                 Session.LastActiveAt = DateTimeOffset.UtcNow;
-                if (close || result.IsCompleted)
+                if (close)
                 {
                     break;
                 }
@@ -159,8 +169,8 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
                 try
                 {
                     WriteQueued(queue);
-                    var flushed = await _output.FlushAsync(token).ConfigureAwait(false);
-                    completed = flushed.IsCompleted;
+                    await SendAsync(token).ConfigureAwait(false);
+                    completed = false;
                 }
                 finally
                 {
@@ -195,13 +205,20 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
     }
 
     /// <summary>Runs every complete command in <paramref name="buffer"/>; true when the connection must close.</summary>
-    private bool ProcessReceived(ref ReadOnlySequence<byte> buffer)
+    private bool ProcessReceived(ref ReadOnlySequence<byte> buffer, out bool more)
     {
+        more = false;
         var writer = new RespWriter(_output, Session.Protocol);
         try
         {
             while (!Session.CloseRequested)
             {
+                if (_output.WrittenCount + writer.Uncommitted > SendThreshold)
+                {
+                    more = true; // send what is waiting first; the rest of the receive runs after
+                    return false;
+                }
+
                 if (!_reader.TryRead(ref buffer, _command, out var error))
                 {
                     if (!error.IsError)
@@ -234,6 +251,31 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
     }
 
     /// <summary>Closes the socket; the read loop and the message pump end.</summary>
+    /// <summary>
+    /// Sends the waiting replies. Completes at once when the kernel takes them (the usual case, no allocation);
+    /// otherwise the caller waits — and reads nothing more — until the client has read: backpressure.
+    /// Called with the output lock held.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAsync(CancellationToken token)
+    {
+        var pending = _output.WrittenMemory;
+        while (!pending.IsEmpty)
+        {
+            var sent = await _socket.SendAsync(pending, SocketFlags.None, token).ConfigureAwait(false);
+            pending = pending[sent..];
+        }
+
+        if (_output.Capacity > SendThreshold)
+        {
+            _output = new ArrayBufferWriter<byte>(InitialOutputSize); // give a one-off large reply's memory back
+        }
+        else
+        {
+            _output.ResetWrittenCount();
+        }
+    }
+
     public void Abort()
     {
         try
@@ -255,13 +297,13 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        await _input.CompleteAsync().ConfigureAwait(false);
-        await _output.CompleteAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        _input.Dispose();
         _command.Dispose();
         _outputLock.Dispose();
         _closing.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
