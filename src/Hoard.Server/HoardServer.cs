@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using Hoard.Protocol;
 using Hoard.Server.Commands;
 using Hoard.Server.Commands.Server;
-using Hoard.Server.Configuration;
 using Hoard.Server.Connections;
 using Hoard.Server.PubSub;
 using Hoard.Storage;
@@ -44,7 +43,8 @@ public sealed class HoardServer : IAsyncDisposable
         Commands = BuiltInCommands.Create();
         Dispatcher = new CommandDispatcher(this, _loggers.CreateLogger<CommandDispatcher>());
         StartedAt = DateTimeOffset.UtcNow;
-        SlowLog = new SlowLog(ExtendedOptions.Of(options));
+        SlowLog = new SlowLog(options);
+        PubSub = new PubSubHub { OutputLimit = options.PubSubOutputLimit };
         Metrics = new ServerMetrics(this);
     }
 
@@ -70,7 +70,7 @@ public sealed class HoardServer : IAsyncDisposable
     public CommandDispatcher Dispatcher { get; }
 
     /// <summary>Pub/Sub channels and patterns, and message delivery between clients.</summary>
-    public PubSubHub PubSub { get; } = new();
+    public PubSubHub PubSub { get; }
 
     /// <summary>Request limits shared by every connection (CONFIG SET changes them for all).</summary>
     public RespReaderOptions ReaderOptions { get; }

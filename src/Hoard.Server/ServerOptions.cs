@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Hoard.Storage;
 
@@ -26,4 +27,19 @@ public sealed class ServerOptions
 
     /// <summary>Largest pending request of one client (<c>client-query-buffer-limit</c>).</summary>
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>Commands slower than this many microseconds are logged (<c>slowlog-log-slower-than</c>); negative disables.</summary>
+    public long SlowlogLogSlowerThan { get; set; } = 10_000;
+
+    /// <summary>Entries the slow log keeps (<c>slowlog-max-len</c>).</summary>
+    public int SlowlogMaxLength { get; set; } = 128;
+
+    /// <summary>
+    /// Bytes a subscriber may have waiting before it is disconnected: the hard limit of
+    /// <c>client-output-buffer-limit pubsub</c> (Redis's default 32 MB); 0 for none.
+    /// </summary>
+    public long PubSubOutputLimit { get; set; } = PubSub.PubSubHub.DefaultOutputLimit;
+
+    /// <summary>Values of the redis.conf settings Hoard accepts and reports but does not act on, by name.</summary>
+    internal ConcurrentDictionary<string, string> StoredSettings { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

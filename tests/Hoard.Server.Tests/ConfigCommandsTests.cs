@@ -105,4 +105,24 @@ public class ConfigCommandsTests
         Assert.Equal("ERR wrong number of arguments for 'config|get' command", Error(await client.CallAsync("CONFIG", "GET")));
         Assert.NotEmpty(Assert.IsType<object?[]>(await client.CallAsync("CONFIG", "HELP")));
     }
+
+    [Fact]
+    public async Task ClientOutputBufferLimitReportsRedisDefaultsAndSetsThePubSubLimit()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var client = await node.ConnectAsync();
+        Assert.Equal("normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+            Pairs(await client.CallAsync("CONFIG", "GET", "client-output-buffer-limit"))["client-output-buffer-limit"]);
+
+        Assert.Equal("OK", await client.CallAsync("CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 512kb 30"));
+        Assert.Equal(1024 * 1024, node.Server.PubSub.OutputLimit);
+        Assert.Equal("normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 524288 30",
+            Pairs(await client.CallAsync("CONFIG", "GET", "client-output-buffer-limit"))["client-output-buffer-limit"]);
+
+        Assert.Contains("Invalid client class", Error(await client.CallAsync("CONFIG", "SET", "client-output-buffer-limit", "bogus 1 1 1")),
+            StringComparison.Ordinal);
+        Assert.Contains("Wrong number of arguments", Error(await client.CallAsync("CONFIG", "SET", "client-output-buffer-limit", "pubsub 1 1")),
+            StringComparison.Ordinal);
+        Assert.Equal(1024 * 1024, node.Server.PubSub.OutputLimit);
+    }
 }

@@ -13,10 +13,10 @@ internal static class CompatibilitySettings
 
     public static IEnumerable<ConfigSetting> All()
     {
-        yield return new("slowlog-log-slower-than", (o, _) => Text(ExtendedOptions.Of(o).SlowlogLogSlowerThan),
-            (o, _, v) => Integer(v, -1, long.MaxValue, x => ExtendedOptions.Of(o).SlowlogLogSlowerThan = x), Mutable: true);
-        yield return new("slowlog-max-len", (o, _) => Text(ExtendedOptions.Of(o).SlowlogMaxLength),
-            (o, _, v) => Integer(v, 0, int.MaxValue, x => ExtendedOptions.Of(o).SlowlogMaxLength = (int)x), Mutable: true);
+        yield return new("slowlog-log-slower-than", (o, _) => Text(o.SlowlogLogSlowerThan),
+            (o, _, v) => Integer(v, -1, long.MaxValue, x => o.SlowlogLogSlowerThan = x), Mutable: true);
+        yield return new("slowlog-max-len", (o, _) => Text(o.SlowlogMaxLength),
+            (o, _, v) => Integer(v, 0, int.MaxValue, x => o.SlowlogMaxLength = (int)x), Mutable: true);
 
         // Persistence: Hoard is a cache and never writes to disk; "no persistence" is the only honest setting.
         yield return Stored("save", "", mutable: true, Anything);
@@ -74,13 +74,13 @@ internal static class CompatibilitySettings
     {
         key ??= name;
         return new(name,
-            (o, _) => ExtendedOptions.Of(o).Stored.GetValueOrDefault(key, initial),
+            (o, _) => o.StoredSettings.GetValueOrDefault(key, initial),
             (o, _, v) =>
             {
                 var error = validate(v);
                 if (error is null)
                 {
-                    ExtendedOptions.Of(o).Stored[key] = IsYesNo(validate) ? v.ToLowerInvariant() : v;
+                    o.StoredSettings[key] = IsYesNo(validate) ? v.ToLowerInvariant() : v;
                 }
 
                 return error;

@@ -33,6 +33,7 @@ public static class ConfigRegistry
 
     private static IEnumerable<ConfigSetting> Build()
     {
+        yield return OutputBufferLimits.Setting;
         yield return new("port", (o, _) => Text(o.Port), (o, _, v) => Int(v, 0, 65535, x => o.Port = x), Mutable: false);
         yield return new("bind", (o, _) => string.Join(' ', o.Bind), (o, _, v) => Bind(o, v), Mutable: false);
         yield return new("requirepass", (o, _) => o.RequirePass ?? "", (o, _, v) =>

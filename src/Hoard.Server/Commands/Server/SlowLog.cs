@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Hoard.Protocol;
-using Hoard.Server.Configuration;
 using Hoard.Server.Connections;
 
 namespace Hoard.Server.Commands.Server;
@@ -15,13 +14,13 @@ public sealed class SlowLog
     private const int MaxArguments = 32;
     private const int MaxArgumentLength = 128;
 
-    private readonly ExtendedOptions _options;
+    private readonly ServerOptions _options;
     private readonly LinkedList<SlowLogEntry> _entries = new();
     private readonly Lock _gate = new();
     private long _nextId;
 
     /// <summary>Creates an empty log that follows the limits in <paramref name="options"/>.</summary>
-    public SlowLog(ExtendedOptions options) => _options = options;
+    public SlowLog(ServerOptions options) => _options = options;
 
     /// <summary>Whether a command that took <paramref name="elapsed"/> belongs in the log.</summary>
     public bool IsSlow(TimeSpan elapsed)
