@@ -10,6 +10,7 @@ namespace Hoard.Server.Connections;
 internal sealed class ReceiveBuffer : IDisposable
 {
     private const int InitialSize = 16 * 1024;
+    private const int ShrinkAbove = 1024 * 1024;
     private byte[] _array = ArrayPool<byte>.Shared.Rent(InitialSize);
     private int _start;
     private int _end;
@@ -47,11 +48,23 @@ internal sealed class ReceiveBuffer : IDisposable
     public void ConsumeTo(SequencePosition position)
     {
         _start = position.GetInteger();
-        if (_start == _end)
+        if (_start != _end)
         {
-            _start = _end = 0;
+            return;
+        }
+
+        _start = _end = 0;
+        if (_array.Length > ShrinkAbove)
+        {
+            // A one-off large request grew the buffer: give the memory back once it is consumed, as Redis shrinks
+            // idle query buffers.
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = ArrayPool<byte>.Shared.Rent(InitialSize);
         }
     }
+
+    /// <summary>Capacity in bytes (tests observe the shrinking).</summary>
+    internal int Capacity => _array.Length;
 
     public void Dispose()
     {
