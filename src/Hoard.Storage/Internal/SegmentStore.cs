@@ -60,9 +60,34 @@ internal sealed unsafe class SegmentStore : IDisposable
         return id;
     }
 
+    /// <summary>
+    /// Frees the memory of a segment that holds no live entry but is still in its log (an oversize entry's own
+    /// segment): the id stays taken until the log's head reaches it and <see cref="Free"/> recycles it.
+    /// Returns the bytes freed.
+    /// </summary>
+    public int Hollow(int id)
+    {
+        var capacity = _capacity[id];
+        PageMemory.Free((void*)_base[id], (nuint)capacity);
+        _base[id] = 0;
+        BytesHeld -= capacity;
+        WrittenBytes -= _used[id];
+        _capacity[id] = 0;
+        _used[id] = 0;
+        return capacity;
+    }
+
+    public bool IsHollow(int id) => _base[id] == 0;
+
     /// <summary>Frees a segment; returns its capacity for the caller to release from the budget.</summary>
     public int Free(int id)
     {
+        if (_base[id] == 0)
+        {
+            _freeIds.Push(id); // hollowed earlier: its memory is gone already
+            return 0;
+        }
+
         PageMemory.Free((void*)_base[id], (nuint)_capacity[id]);
         _base[id] = 0;
         var capacity = _capacity[id];

@@ -53,6 +53,7 @@ internal sealed unsafe partial class Shard
     /// </summary>
     public bool Clean(int steps)
     {
+        FreeHollowable();
         var did = false;
         while (steps-- > 0 && NeedsCleaning())
         {

@@ -99,6 +99,12 @@ internal sealed unsafe partial class Shard
             return false;
         }
 
+        FreeHollowable();
+        if (budget.TryReserve(bytes, relocation: false))
+        {
+            return true;
+        }
+
         if (ReclaimDeadSpace(bytes))
         {
             return true;

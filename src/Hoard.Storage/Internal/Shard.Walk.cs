@@ -181,6 +181,7 @@ internal sealed unsafe partial class Shard
     {
         ThrowIfDisposed();
         var budget = _keyspace.Budget;
+        _hollowable.Clear();
         budget.Release(_store.Reset() + _objectBytes);
         var indexDelta = _index.Reset();
         _accountedAux += indexDelta;

@@ -114,6 +114,11 @@ internal sealed unsafe partial class Shard : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AfterWrite()
     {
+        if (_hollowable.Count > 0)
+        {
+            FreeHollowable();
+        }
+
         if (NeedsCleaning())
         {
             Clean(16);
@@ -183,6 +188,29 @@ internal sealed unsafe partial class Shard : IDisposable
         log.LiveEntries--;
         e.MarkDead();
         _store.Kill(location, size);
+        var segment = (int)(location >> 16);
+        if (_store.Capacity(segment) > _store.SegmentSize && _store.Live(segment) == 0)
+        {
+            _hollowable.Add(segment); // an oversize entry's own segment: freed once the operation is done
+        }
+    }
+
+    // Oversize segments whose entry died. Not freed on the spot: a write may still copy the old value after
+    // replacing it. Freed after the write, before a reservation, and by the background cycle.
+    private readonly List<int> _hollowable = [];
+
+    private void FreeHollowable()
+    {
+        foreach (var segment in _hollowable)
+        {
+            // The id may have been recycled since (the log's head reached it): only an oversize, empty one goes.
+            if (!_store.IsHollow(segment) && _store.Live(segment) == 0 && _store.Capacity(segment) > _store.SegmentSize)
+            {
+                _keyspace.Budget.Release(_store.Hollow(segment));
+            }
+        }
+
+        _hollowable.Clear();
     }
 
     private EntryLog LogOf(uint location) => _store.Owner((int)(location >> 16)) == _small.Id ? _small : _main;

@@ -16,6 +16,26 @@ public sealed class KeyspaceTests : IDisposable
     }
 
     [Fact]
+    public void A_value_larger_than_a_segment_gives_its_memory_back_when_deleted_or_overwritten()
+    {
+        var db = _keyspace[0];
+        var before = _keyspace.UsedMemory;
+        var big = new byte[1_000_000];
+        Random.Shared.NextBytes(big);
+
+        Assert.Equal(StorageStatus.Ok, db.Set(B("big"), big));
+        Assert.True(_keyspace.UsedMemory >= before + big.Length);
+        Assert.Equal(StorageStatus.Ok, db.Append(B("big"), "tail"u8, out var length));
+        Assert.Equal(big.Length + 4, length);
+        Assert.True(_keyspace.UsedMemory < before + (2L * big.Length), "the overwritten version was not freed");
+        _keyspace.CheckIntegrity();
+
+        Assert.True(db.Delete(B("big")));
+        _keyspace.RunActiveExpireCycle(TimeSpan.FromMilliseconds(50)); // the background cycle frees it
+        Assert.True(_keyspace.UsedMemory < before + 64 * 1024, $"{_keyspace.UsedMemory - before} bytes still held after DEL");
+    }
+
+    [Fact]
     public void Databases_are_isolated()
     {
         _keyspace[0].SetText("k", "zero");
