@@ -36,6 +36,7 @@ public ref partial struct RespWriter
     /// </summary>
     public void WriteError(scoped ReadOnlySpan<byte> message)
     {
+        ErrorsWritten++;
         Reserve(1)[0] = (byte)'-';
         Advance(1);
         WriteLine(message);
@@ -46,6 +47,7 @@ public ref partial struct RespWriter
     public void WriteError(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ErrorsWritten++;
         Reserve(1)[0] = (byte)'-';
         Advance(1);
         WriteUtf8(message, oneLine: true);

@@ -49,6 +49,9 @@ public ref partial struct RespWriter
     /// <summary>Bytes written since the last <see cref="Commit"/>, not yet advanced in the output.</summary>
     public readonly int Uncommitted => _buffered;
 
+    /// <summary>How many error replies this writer has written (INFO commandstats counts failed calls with it).</summary>
+    public int ErrorsWritten { readonly get; private set; }
+
     /// <summary>Advances the output past everything written so far. Required before the output is flushed.</summary>
     public void Commit()
     {

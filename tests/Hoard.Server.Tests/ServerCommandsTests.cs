@@ -239,4 +239,21 @@ public class ServerCommandsTests
         Assert.StartsWith("OBJECT <subcommand>", (string)Assert.IsType<object?[]>(await client.CallAsync("OBJECT", "HELP"))[0]!, StringComparison.Ordinal);
         Assert.NotEmpty(Assert.IsType<object?[]>(await client.CallAsync("MEMORY", "HELP")));
     }
+
+    [Fact]
+    public async Task CommandstatsCountRejectedAndFailedCalls()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var client = await node.ConnectAsync();
+        await client.CallAsync("SET", "s", "text");
+        await client.CallAsync("INCR", "s");          // runs, answers an error: failed
+        await client.CallAsync("INCR");               // wrong arity: rejected, not run
+        await client.CallAsync("INCR", "n");          // fine
+        var info = (string)(await client.CallAsync("INFO", "commandstats"))!;
+        var line = info.Split("\r\n").Single(l => l.StartsWith("cmdstat_incr:", StringComparison.Ordinal));
+        Assert.Contains("calls=2,", line, StringComparison.Ordinal);
+        Assert.EndsWith("rejected_calls=1,failed_calls=1", line, StringComparison.Ordinal);
+        Assert.Contains("rejected_calls=0,failed_calls=0", info.Split("\r\n").Single(l => l.StartsWith("cmdstat_set:", StringComparison.Ordinal)),
+            StringComparison.Ordinal);
+    }
 }

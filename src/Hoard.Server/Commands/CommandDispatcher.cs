@@ -29,23 +29,27 @@ public sealed class CommandDispatcher
 
         if (!definition.AcceptsArgumentCount(command.Count))
         {
+            definition.Statistics.RecordRejected();
             writer.WriteError($"ERR wrong number of arguments for '{definition.Name}' command");
             return;
         }
 
         if (!session.Authenticated && (definition.Flags & CommandFlags.NoAuth) == 0)
         {
+            definition.Statistics.RecordRejected();
             writer.WriteError("NOAUTH Authentication required."u8);
             return;
         }
 
         if (session.Protocol == RespVersion.Resp2 && session.Subscriptions.IsSubscribed && (definition.Flags & CommandFlags.SubscribedContext) == 0)
         {
+            definition.Statistics.RecordRejected();
             writer.WriteError($"ERR Can't execute '{definition.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
 
         var started = Stopwatch.GetTimestamp();
+        var errorsBefore = writer.ErrorsWritten;
         var context = new CommandContext(_server, session, command, writer);
         try
         {
@@ -64,6 +68,11 @@ public sealed class CommandDispatcher
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         definition.Statistics.Record(elapsed);
+        if (writer.ErrorsWritten != errorsBefore)
+        {
+            definition.Statistics.RecordFailed();
+        }
+
         if (_server.SlowLog.IsSlow(elapsed))
         {
             _server.SlowLog.Add(session, command, elapsed);

@@ -259,15 +259,17 @@ internal static class InfoCommand
             .OrderBy(d => d.Name, StringComparer.Ordinal);
         foreach (var d in definitions)
         {
-            var calls = d.Statistics.Calls;
-            if (calls == 0)
+            var stats = d.Statistics;
+            var (calls, rejected, failed) = (stats.Calls, stats.RejectedCalls, stats.FailedCalls);
+            if (calls == 0 && rejected == 0)
             {
                 continue;
             }
 
-            var usec = d.Statistics.Microseconds;
+            var usec = stats.Microseconds;
+            var perCall = calls == 0 ? 0 : (double)usec / calls;
             Line(text, "cmdstat_" + d.Name, string.Create(CultureInfo.InvariantCulture,
-                $"calls={calls},usec={usec},usec_per_call={(double)usec / calls:0.00},rejected_calls=0,failed_calls=0"));
+                $"calls={calls},usec={usec},usec_per_call={perCall:0.00},rejected_calls={rejected},failed_calls={failed}"));
         }
     }
 
