@@ -30,6 +30,34 @@ public sealed unsafe partial class Database
     }
 
     /// <summary>
+    /// INFO keyspace's <c>avg_ttl</c>: the estimated remaining TTL in milliseconds of the keys that have one, from the
+    /// active expiry cycle's samples (each shard's estimate weighted by its keys with a TTL); 0 before any sample.
+    /// </summary>
+    public long AverageTtlMs
+    {
+        get
+        {
+            var db = Physical;
+            double weighted = 0;
+            long keys = 0;
+            foreach (var shard in _keyspace.Shards)
+            {
+                lock (shard.Gate)
+                {
+                    var n = shard.VolatilePerDatabase[db];
+                    if (n > 0 && shard.AverageTtlMs[db] > 0)
+                    {
+                        weighted += shard.AverageTtlMs[db] * n;
+                        keys += n;
+                    }
+                }
+            }
+
+            return keys == 0 ? 0 : (long)(weighted / keys);
+        }
+    }
+
+    /// <summary>
     /// MEMORY USAGE: approximate bytes the key costs — its entry, its index slot and, for a large hash, the
     /// table's bytes. -1 if the key does not exist.
     /// </summary>

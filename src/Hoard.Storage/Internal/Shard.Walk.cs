@@ -36,12 +36,18 @@ internal sealed unsafe partial class Shard
             if (KeyIndex.IsLive(s) && (s & KeyIndex.VolatileBit) != 0)
             {
                 checkedKeys++;
-                if (EntryAt(slot).ExpireAt <= now)
+                var entry = EntryAt(slot);
+                if (entry.ExpireAt <= now)
                 {
                     Remove(slot, KeyEvent.Expired);
                     expired++;
                     continue; // a later slot may have shifted into this position
                 }
+
+                // Redis's estimate of INFO's avg_ttl: each sample moves the running average 2 % of the way.
+                var db = entry.Database;
+                var remaining = entry.ExpireAt - now;
+                AverageTtlMs[db] = AverageTtlMs[db] == 0 ? remaining : (AverageTtlMs[db] * 0.98) + (remaining * 0.02);
             }
 
             _expireCursor++;
@@ -193,6 +199,7 @@ internal sealed unsafe partial class Shard
         _ghost.Clear();
         Array.Clear(KeysPerDatabase);
         Array.Clear(VolatilePerDatabase);
+        Array.Clear(AverageTtlMs);
         VolatileKeys = 0;
         _expireCursor = 0;
     }

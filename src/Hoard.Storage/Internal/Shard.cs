@@ -29,6 +29,7 @@ internal sealed unsafe partial class Shard : IDisposable
         _random = (ulong)(number + 1) * 0x9E3779B97F4A7C15UL;
         KeysPerDatabase = new long[keyspace.DatabaseCount];
         VolatilePerDatabase = new long[keyspace.DatabaseCount];
+        AverageTtlMs = new double[keyspace.DatabaseCount];
         _keyspace.Budget.Force(_index.Bytes + _ghost.Bytes);
         _accountedAux = _index.Bytes + _ghost.Bytes;
     }
@@ -41,6 +42,9 @@ internal sealed unsafe partial class Shard : IDisposable
     public long[] KeysPerDatabase { get; }
 
     public long VolatileKeys { get; private set; }
+
+    /// <summary>Estimated remaining TTL of the keys with one, per physical database, from active expiry's samples.</summary>
+    public double[] AverageTtlMs { get; }
 
     /// <summary>Keys with a TTL per physical database (INFO keyspace <c>expires=</c>).</summary>
     public long[] VolatilePerDatabase { get; }

@@ -193,4 +193,19 @@ public sealed class DatabaseExpiryTests() : KeyspaceFixture(new StorageOptions {
         Assert.Equal(new string('v', 300), Db.GetText("k"));
         Assert.Equal(In(1099), Db.GetExpireAt(B("k")));
     }
+
+    [Fact]
+    public void Active_expiry_estimates_the_average_remaining_ttl()
+    {
+        Assert.Equal(0, Db.AverageTtlMs);
+        for (var i = 0; i < 200; i++)
+        {
+            Db.Set(B("t" + i), B("v"), SetCondition.Always, Expiry.AtUnixMs(In(100_000)));
+        }
+
+        Db.SetText("persistent", "v");
+        Keyspace.RunActiveExpireCycle(TimeSpan.FromSeconds(1));
+        Assert.InRange(Db.AverageTtlMs, 99_000, 100_000);
+        Assert.Equal(0, Keyspace[1].AverageTtlMs);
+    }
 }

@@ -284,7 +284,7 @@ internal static class InfoCommand
             if (keys > 0)
             {
                 Line(text, "db" + i.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture,
-                    $"keys={keys},expires={db.VolatileCount},avg_ttl=0"));
+                    $"keys={keys},expires={db.VolatileCount},avg_ttl={db.AverageTtlMs}"));
             }
         }
     }
