@@ -1,5 +1,6 @@
 using Hoard.Protocol;
 using Hoard.Server.Commands.Connection;
+using Hoard.Server.PubSub;
 
 namespace Hoard.Server.Commands.PubSub;
 
@@ -46,59 +47,49 @@ internal static class PubSubCommands
         }
     }
 
-    private static void Unsubscribe(ref CommandContext c)
+    private static void Unsubscribe(ref CommandContext c) => Leave(ref c, patterns: false);
+
+    private static void PatternUnsubscribe(ref CommandContext c) => Leave(ref c, patterns: true);
+
+    /// <summary>(P)UNSUBSCRIBE: the named channels (patterns), or all of them; one confirmation each.</summary>
+    private static void Leave(ref CommandContext c, bool patterns)
     {
         var hub = c.Server.PubSub;
         var subscriber = c.Session.Subscriptions;
+        var kind = patterns ? "punsubscribe"u8 : "unsubscribe"u8;
         if (c.Count > 1)
         {
             for (var i = 1; i < c.Count; i++)
             {
-                hub.Unsubscribe(subscriber, c[i]);
-                WriteConfirmation(ref c.Writer, "unsubscribe"u8, c[i], subscriber.Count);
+                Leave(hub, subscriber, c[i], patterns);
+                WriteConfirmation(ref c.Writer, kind, c[i], subscriber.Count);
             }
 
             return;
         }
 
-        var all = hub.ChannelsOf(subscriber);
-        foreach (var channel in all)
+        var all = patterns ? hub.PatternsOf(subscriber) : hub.ChannelsOf(subscriber);
+        foreach (var name in all)
         {
-            hub.Unsubscribe(subscriber, channel);
-            WriteConfirmation(ref c.Writer, "unsubscribe"u8, channel, subscriber.Count);
+            Leave(hub, subscriber, name, patterns);
+            WriteConfirmation(ref c.Writer, kind, name, subscriber.Count);
         }
 
         if (all.Length == 0)
         {
-            WriteNothingConfirmation(ref c.Writer, "unsubscribe"u8, subscriber.Count);
+            WriteNothingConfirmation(ref c.Writer, kind, subscriber.Count);
         }
     }
 
-    private static void PatternUnsubscribe(ref CommandContext c)
+    private static void Leave(PubSubHub hub, Subscriber subscriber, ReadOnlySpan<byte> name, bool patterns)
     {
-        var hub = c.Server.PubSub;
-        var subscriber = c.Session.Subscriptions;
-        if (c.Count > 1)
+        if (patterns)
         {
-            for (var i = 1; i < c.Count; i++)
-            {
-                hub.UnsubscribePattern(subscriber, c[i]);
-                WriteConfirmation(ref c.Writer, "punsubscribe"u8, c[i], subscriber.Count);
-            }
-
-            return;
+            hub.UnsubscribePattern(subscriber, name);
         }
-
-        var all = hub.PatternsOf(subscriber);
-        foreach (var pattern in all)
+        else
         {
-            hub.UnsubscribePattern(subscriber, pattern);
-            WriteConfirmation(ref c.Writer, "punsubscribe"u8, pattern, subscriber.Count);
-        }
-
-        if (all.Length == 0)
-        {
-            WriteNothingConfirmation(ref c.Writer, "punsubscribe"u8, subscriber.Count);
+            hub.Unsubscribe(subscriber, name);
         }
     }
 
