@@ -28,19 +28,7 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-600}
 MAX_SECONDS=${MAX_SECONDS:-3600}
 RESULTS=${RESULTS:-$BENCH_LOGS/results.csv}
 
-targets_arg=hoard,redis,garnet
-while (($#)); do
-  case $1 in
-    --targets) targets_arg=$2; shift 2 ;;
-    --variant) declare_variant "$2"; shift 2 ;;
-    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
-    *) echo "unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
-IFS=, read -r -a wanted <<<"$targets_arg"
-for v in "${!VARIANT_ENV[@]}"; do
-  [[ " ${wanted[*]} " == *" $v "* ]] || wanted+=("$v")
-done
+parse_target_args 2 19 "$@"
 [[ " ${wanted[*]} " == *" redis "* ]] || { echo "--targets must include redis (the reference)" >&2; exit 2; }
 
 read -r -a targets <<<"$(prepare_targets "${wanted[@]}")"

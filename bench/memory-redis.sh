@@ -15,19 +15,7 @@ VALUE_SIZE=${VALUE_SIZE:-32}
 WARMUP_KEYS=${WARMUP_KEYS:-200000}
 SETTLE_SECONDS=${SETTLE_SECONDS:-2}
 
-targets_arg=hoard,redis,garnet
-while (($#)); do
-  case $1 in
-    --targets) targets_arg=$2; shift 2 ;;
-    --variant) declare_variant "$2"; shift 2 ;;
-    -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
-    *) echo "unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
-IFS=, read -r -a wanted <<<"$targets_arg"
-for v in "${!VARIANT_ENV[@]}"; do
-  [[ " ${wanted[*]} " == *" $v "* ]] || wanted+=("$v")
-done
+parse_target_args 2 7 "$@"
 read -r -a targets <<<"$(prepare_targets "${wanted[@]}")"
 
 # SET commands in RESP, one file per key set.

@@ -99,6 +99,25 @@ declare_variant() {
 }
 
 # Builds/installs what the targets need; prints the targets that are available (garnet may drop out).
+# parse_target_args FIRST LAST ARGS…: --targets a,b and --variant NAME:VAR=V options into the array `wanted`
+# (variants are added to the targets); -h/--help prints lines FIRST..LAST of the calling script.
+parse_target_args() {
+  local help_from=$1 help_to=$2 targets_arg=hoard,redis,garnet v
+  shift 2
+  while (($#)); do
+    case $1 in
+      --targets) targets_arg=$2; shift 2 ;;
+      --variant) declare_variant "$2"; shift 2 ;;
+      -h | --help) sed -n "${help_from},${help_to}p" "$0"; exit 0 ;;
+      *) echo "unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+  done
+  IFS=, read -r -a wanted <<<"$targets_arg"
+  for v in "${!VARIANT_ENV[@]}"; do
+    [[ " ${wanted[*]} " == *" $v "* ]] || wanted+=("$v")
+  done
+}
+
 prepare_targets() {
   local t out=() need_hoard=0 need_probe=0
   ensure_redis
