@@ -63,9 +63,9 @@ internal sealed unsafe partial class Shard
         var indexed = new Dictionary<uint, ulong>();
         var keysPerDb = new long[KeysPerDatabase.Length];
         var volatilePerDb = new long[KeysPerDatabase.Length];
-        long volatileKeys = 0, objectBytes = 0;
-        var liveSlots = CheckSlots(_index.Table, _index.Capacity, segments, indexed, keysPerDb, volatilePerDb, ref volatileKeys, ref objectBytes, slotCounts)
-            + CheckSlots(_index.OldTable, _index.OldCapacity, segments, indexed, keysPerDb, volatilePerDb, ref volatileKeys, ref objectBytes, slotCounts);
+        long objectBytes = 0;
+        var liveSlots = CheckSlots(_index.Table, _index.Capacity, segments, indexed, keysPerDb, volatilePerDb, ref objectBytes, slotCounts)
+            + CheckSlots(_index.OldTable, _index.OldCapacity, segments, indexed, keysPerDb, volatilePerDb, ref objectBytes, slotCounts);
         if (_index.Count != liveSlots)
         {
             Fail($"the index counts {_index.Count} keys but has {liveSlots} live slots");
@@ -147,11 +147,6 @@ internal sealed unsafe partial class Shard
             }
         }
 
-        if (volatileKeys != VolatileKeys)
-        {
-            Fail($"the shard counts {VolatileKeys} keys with a TTL but the index holds {volatileKeys}");
-        }
-
         if (objectBytes != _objectBytes)
         {
             Fail($"the shard counts {_objectBytes} bytes of large objects but its hash tables take {objectBytes}");
@@ -164,7 +159,7 @@ internal sealed unsafe partial class Shard
     }
 
     private int CheckSlots(ulong* table, int capacity, Dictionary<int, EntryLog> segments, Dictionary<uint, ulong> indexed,
-        long[] keysPerDb, long[] volatilePerDb, ref long volatileKeys, ref long objectBytes, int[]? slotCounts)
+        long[] keysPerDb, long[] volatilePerDb, ref long objectBytes, int[]? slotCounts)
     {
         var live = 0;
         for (var i = 0; i < capacity; i++)
@@ -224,7 +219,6 @@ internal sealed unsafe partial class Shard
 
             if (isVolatile)
             {
-                volatileKeys++;
                 volatilePerDb[db]++;
             }
 

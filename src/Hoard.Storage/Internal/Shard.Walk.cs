@@ -200,7 +200,6 @@ internal sealed unsafe partial class Shard
         Array.Clear(KeysPerDatabase);
         Array.Clear(VolatilePerDatabase);
         Array.Clear(AverageTtlMs);
-        VolatileKeys = 0;
         _expireCursor = 0;
     }
 

@@ -41,7 +41,20 @@ internal sealed unsafe partial class Shard : IDisposable
     /// <summary>Keys per physical database held by this shard.</summary>
     public long[] KeysPerDatabase { get; }
 
-    public long VolatileKeys { get; private set; }
+    /// <summary>Keys with a TTL in all databases of this shard.</summary>
+    public long VolatileKeys
+    {
+        get
+        {
+            long n = 0;
+            foreach (var count in VolatilePerDatabase)
+            {
+                n += count;
+            }
+
+            return n;
+        }
+    }
 
     /// <summary>Estimated remaining TTL of the keys with one, per physical database, from active expiry's samples.</summary>
     public double[] AverageTtlMs { get; }
@@ -161,7 +174,6 @@ internal sealed unsafe partial class Shard : IDisposable
 
         if ((*slot & KeyIndex.VolatileBit) != 0)
         {
-            VolatileKeys--;
             VolatilePerDatabase[db]--;
         }
 
@@ -300,7 +312,6 @@ internal sealed unsafe partial class Shard : IDisposable
 
             KillEntry(oldLocation, e);
             var wasVolatile = (old & KeyIndex.VolatileBit) != 0;
-            VolatileKeys += (isVolatile ? 1 : 0) - (wasVolatile ? 1 : 0);
             VolatilePerDatabase[db] += (isVolatile ? 1 : 0) - (wasVolatile ? 1 : 0);
             *slot = KeyIndex.Make(location, KeyHash.Code(hash), isVolatile, KeyIndex.AccessOf(old));
         }
@@ -311,7 +322,6 @@ internal sealed unsafe partial class Shard : IDisposable
             KeysPerDatabase[db]++;
             if (isVolatile)
             {
-                VolatileKeys++;
                 VolatilePerDatabase[db]++;
             }
 
