@@ -26,39 +26,6 @@ public ref struct BulkReply : IValueSink
     }
 }
 
-/// <summary>
-/// Writes each key or field/value pair the engine enumerates as bulk strings, counting them. Holds the reply writer
-/// like <see cref="BulkReply"/>.
-/// </summary>
-public ref struct PairReply : IPairSink
-{
-    /// <summary>The reply writer, lent for the engine call.</summary>
-    public RespWriter Writer;
-    private readonly bool _withValues;
-
-    /// <summary>Takes the reply writer; with <paramref name="withValues"/> the second item is written too.</summary>
-    public PairReply(RespWriter writer, bool withValues)
-    {
-        Writer = writer;
-        _withValues = withValues;
-    }
-
-    /// <summary>Items written.</summary>
-    public int Count { get; private set; }
-
-    /// <inheritdoc/>
-    public void Write(scoped ReadOnlySpan<byte> first, scoped ReadOnlySpan<byte> second)
-    {
-        Writer.WriteBulkString(first);
-        if (_withValues)
-        {
-            Writer.WriteBulkString(second);
-        }
-
-        Count++;
-    }
-}
-
 /// <summary>Collects enumerated items into a list, for replies whose length must be known before the items.</summary>
 public struct CollectingSink : IPairSink, IValueSink
 {

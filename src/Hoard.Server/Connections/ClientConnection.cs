@@ -36,7 +36,8 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
     private readonly RespReader _reader;
     private readonly CommandBuffer _command = new();
 
-    // One writer at a time: the read loop's replies and, for subscribers, pushed messages.
+    // One writer at a time: the read loop's replies and, for subscribers, pushed messages. Held across the send on
+    // purpose: it keeps replies and messages in order, and only this connection's own writers ever wait for it.
     private readonly SemaphoreSlim _outputLock = new(1, 1);
     private readonly ILogger _logger;
 
