@@ -1,0 +1,282 @@
+using Hoard.Cluster.Topology;
+
+namespace Hoard.Cluster.Tests.Topology;
+
+public class TopologyApplyTests
+{
+    private static readonly string A = new('a', 40);
+    private static readonly string B = new('b', 40);
+    private static readonly string C = new('c', 40);
+    private static readonly string ShardA = new('1', 40);
+    private static readonly string ShardB = new('2', 40);
+    private static readonly string ShardC = new('3', 40);
+
+    private static ClusterTopology Run(params TopologyEntry[] entries)
+    {
+        var topology = ClusterTopology.Empty;
+        foreach (var entry in entries)
+        {
+            var result = TopologyApply.Apply(topology, entry);
+            Assert.True(result.Outcome is ApplyOutcome.Applied or ApplyOutcome.Unchanged, $"{entry}: {result.Outcome} {result.Reason}");
+            topology = result.Topology;
+        }
+
+        return topology;
+    }
+
+    private static NodeJoined Join(string id, string shard, int port) => new(id, "127.0.0.1", port, port + 10000, shard);
+
+    private static ClusterTopology TwoShards() => Run(
+        Join(A, ShardA, 7000),
+        Join(B, ShardB, 7001),
+        new SlotsAssigned(ShardA, [new SlotRange(0, 8191)]),
+        new SlotsAssigned(ShardB, [new SlotRange(8192, 16383)]));
+
+    [Fact]
+    public void A_join_adds_a_primary_of_its_own_shard_and_moves_the_epochs()
+    {
+        var t = Run(Join(A, ShardA, 7000));
+
+        var node = Assert.Single(t.Nodes.Values);
+        Assert.Equal(new ClusterNode(A, "127.0.0.1", 7000, 17000, ShardA, NodeRole.Primary), node);
+        Assert.Equal(1, t.Epoch);
+        Assert.Equal(1, t.ShardEpoch(ShardA));
+    }
+
+    [Fact]
+    public void A_repeated_join_changes_nothing_and_a_new_address_is_recorded()
+    {
+        var once = Run(Join(A, ShardA, 7000));
+
+        var again = TopologyApply.Apply(once, Join(A, ShardA, 7000));
+        Assert.Equal(ApplyOutcome.Unchanged, again.Outcome);
+        Assert.Same(once, again.Topology);
+
+        var moved = TopologyApply.Apply(once, Join(A, ShardA, 7005));
+        Assert.Equal(ApplyOutcome.Applied, moved.Outcome);
+        Assert.Equal(7005, moved.Topology.Nodes[A].Port);
+        Assert.Equal(2, moved.Topology.Epoch);
+    }
+
+    [Fact]
+    public void A_join_at_another_nodes_address_or_with_a_bad_id_is_rejected()
+    {
+        var t = Run(Join(A, ShardA, 7000));
+
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, Join(B, ShardB, 7000)).Outcome);
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, Join("xyz", ShardB, 7001)).Outcome);
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, Join(new string('A', 40), ShardB, 7001)).Outcome);
+    }
+
+    [Fact]
+    public void Assigned_slots_map_to_the_shard_and_move_only_its_epoch()
+    {
+        var t = TwoShards();
+
+        Assert.Equal(ShardA, t.ShardOfSlot(0));
+        Assert.Equal(ShardA, t.ShardOfSlot(8191));
+        Assert.Equal(ShardB, t.ShardOfSlot(8192));
+        Assert.Equal([new SlotRange(8192, 16383)], t.SlotRangesOf(ShardB));
+        Assert.Equal(16384, t.AssignedSlotCount);
+        Assert.Equal(4, t.Epoch);
+        Assert.Equal(3, t.ShardEpoch(ShardA));
+        Assert.Equal(4, t.ShardEpoch(ShardB));
+    }
+
+    [Fact]
+    public void Assigning_a_busy_slot_rejects_the_whole_entry()
+    {
+        var t = Run(Join(A, ShardA, 7000), Join(B, ShardB, 7001), new SlotsAssigned(ShardA, [new SlotRange(10, 10)]));
+
+        var result = TopologyApply.Apply(t, new SlotsAssigned(ShardB, [new SlotRange(0, 20)]));
+
+        Assert.Equal(ApplyOutcome.Rejected, result.Outcome);
+        Assert.Equal("Slot 10 is already busy", result.Reason);
+        Assert.Same(t, result.Topology);
+        Assert.Null(t.ShardOfSlot(0));
+    }
+
+    [Fact]
+    public void Assigning_slots_to_a_shard_without_a_primary_or_out_of_range_is_rejected()
+    {
+        var t = Run(Join(A, ShardA, 7000));
+
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new SlotsAssigned(ShardB, [new SlotRange(0, 1)])).Outcome);
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new SlotsAssigned(ShardA, [new SlotRange(0, 16384)])).Outcome);
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new SlotsAssigned(ShardA, [new SlotRange(5, 4)])).Outcome);
+    }
+
+    [Fact]
+    public void Reassigning_slots_a_shard_already_owns_is_unchanged()
+    {
+        var t = TwoShards();
+
+        Assert.Equal(ApplyOutcome.Unchanged, TopologyApply.Apply(t, new SlotsAssigned(ShardA, [new SlotRange(0, 100)])).Outcome);
+    }
+
+    [Fact]
+    public void An_entry_decided_on_an_older_shard_epoch_is_stale()
+    {
+        var t = Run(Join(A, ShardA, 7000));
+        var seen = t.ShardEpoch(ShardA);
+        t = Run(Join(A, ShardA, 7000), new SlotsAssigned(ShardA, [new SlotRange(0, 0)]));
+
+        var result = TopologyApply.Apply(t, new SlotsAssigned(ShardA, [new SlotRange(1, 1)], seen));
+
+        Assert.Equal(ApplyOutcome.Stale, result.Outcome);
+        Assert.Null(result.Topology.ShardOfSlot(1));
+        Assert.Equal(ApplyOutcome.Applied, TopologyApply.Apply(t, new SlotsAssigned(ShardA, [new SlotRange(1, 1)], t.ShardEpoch(ShardA))).Outcome);
+    }
+
+    [Fact]
+    public void Unassigned_slots_are_served_by_no_one_and_clear_their_migration()
+    {
+        var t = TopologyApply.Apply(TwoShards(), new MigrationBegun(5, ShardA, ShardB)).Topology;
+
+        var result = TopologyApply.Apply(t, new SlotsUnassigned([new SlotRange(0, 9)]));
+
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        Assert.Null(result.Topology.ShardOfSlot(5));
+        Assert.Empty(result.Topology.Migrations);
+        Assert.Equal(ApplyOutcome.Unchanged, TopologyApply.Apply(result.Topology, new SlotsUnassigned([new SlotRange(0, 9)])).Outcome);
+    }
+
+    [Fact]
+    public void A_node_without_slots_becomes_a_replica_and_its_empty_shard_disappears()
+    {
+        var t = TopologyApply.Apply(TwoShards(), Join(C, ShardC, 7002)).Topology;
+
+        var result = TopologyApply.Apply(t, new ReplicaAssigned(C, A));
+
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        Assert.Equal(new ClusterNode(C, "127.0.0.1", 7002, 17002, ShardA, NodeRole.Replica), result.Topology.Nodes[C]);
+        Assert.False(result.Topology.ShardEpochs.ContainsKey(ShardC));
+        Assert.Equal([A, C], result.Topology.NodesOf(ShardA).Select(n => n.Id));
+        Assert.Equal(ApplyOutcome.Unchanged, TopologyApply.Apply(result.Topology, new ReplicaAssigned(C, A)).Outcome);
+    }
+
+    [Fact]
+    public void A_primary_with_slots_cannot_become_a_replica_and_a_replica_cannot_be_replicated()
+    {
+        var t = TopologyApply.Apply(TwoShards(), Join(C, ShardC, 7002)).Topology;
+        t = TopologyApply.Apply(t, new ReplicaAssigned(C, A)).Topology;
+
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new ReplicaAssigned(B, A)).Outcome);
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new ReplicaAssigned(B, C)).Outcome);
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new ReplicaAssigned(new string('d', 40), A)).Outcome);
+    }
+
+    [Fact]
+    public void A_failover_swaps_roles_only_when_decided_on_the_current_shard_epoch()
+    {
+        var t = TopologyApply.Apply(TwoShards(), Join(C, ShardC, 7002)).Topology;
+        t = TopologyApply.Apply(t, new ReplicaAssigned(C, A)).Topology;
+        var epoch = t.ShardEpoch(ShardA);
+
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(t, new FailoverDecided(ShardA, C, epoch - 1)).Outcome);
+
+        var result = TopologyApply.Apply(t, new FailoverDecided(ShardA, C, epoch));
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        Assert.Equal(C, result.Topology.PrimaryOf(ShardA)!.Id);
+        Assert.Equal(NodeRole.Replica, result.Topology.Nodes[A].Role);
+        Assert.Equal(ShardA, result.Topology.ShardOfSlot(0));
+
+        // The same decision replayed is stale now: the shard's epoch moved with the failover.
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(result.Topology, new FailoverDecided(ShardA, C, epoch)).Outcome);
+    }
+
+    [Fact]
+    public void A_failover_to_a_node_outside_the_shard_is_rejected()
+    {
+        var t = TwoShards();
+
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new FailoverDecided(ShardA, B, t.ShardEpoch(ShardA))).Outcome);
+    }
+
+    [Fact]
+    public void A_migration_begins_from_the_owner_and_ends_with_the_new_owner()
+    {
+        var t = TwoShards();
+
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new MigrationBegun(9000, ShardA, ShardB)).Outcome);
+
+        var begun = TopologyApply.Apply(t, new MigrationBegun(5, ShardA, ShardB));
+        Assert.Equal(ApplyOutcome.Applied, begun.Outcome);
+        Assert.Equal(new SlotMigration(5, ShardA, ShardB), begun.Topology.Migrations[5]);
+        Assert.Equal(ShardA, begun.Topology.ShardOfSlot(5));
+        Assert.Equal(ApplyOutcome.Unchanged, TopologyApply.Apply(begun.Topology, new MigrationBegun(5, ShardA, ShardB)).Outcome);
+
+        var ended = TopologyApply.Apply(begun.Topology, new MigrationEnded(5, ShardB));
+        Assert.Equal(ApplyOutcome.Applied, ended.Outcome);
+        Assert.Equal(ShardB, ended.Topology.ShardOfSlot(5));
+        Assert.Empty(ended.Topology.Migrations);
+        Assert.Equal(ended.Topology.Epoch, ended.Topology.ShardEpoch(ShardA));
+        Assert.Equal(ended.Topology.Epoch, ended.Topology.ShardEpoch(ShardB));
+        Assert.Equal(ApplyOutcome.Unchanged, TopologyApply.Apply(ended.Topology, new MigrationEnded(5, ShardB)).Outcome);
+    }
+
+    [Fact]
+    public void A_migration_end_decided_before_the_owner_changed_is_stale()
+    {
+        var t = TwoShards();
+        var seen = t.ShardEpoch(ShardA);
+        t = TopologyApply.Apply(t, new SlotsAssigned(ShardA, [new SlotRange(0, 0)])).Topology;
+        t = TopologyApply.Apply(t, new SlotsUnassigned([new SlotRange(1, 1)])).Topology;
+
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(t, new MigrationEnded(0, ShardB, seen)).Outcome);
+    }
+
+    [Fact]
+    public void A_node_leaves_unless_it_is_a_primary_with_slots_or_replicas()
+    {
+        var t = TopologyApply.Apply(TwoShards(), Join(C, ShardC, 7002)).Topology;
+
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new NodeLeft(A)).Outcome);
+
+        var left = TopologyApply.Apply(t, new NodeLeft(C));
+        Assert.Equal(ApplyOutcome.Applied, left.Outcome);
+        Assert.False(left.Topology.Nodes.ContainsKey(C));
+        Assert.False(left.Topology.ShardEpochs.ContainsKey(ShardC));
+        Assert.Equal(ApplyOutcome.Unchanged, TopologyApply.Apply(left.Topology, new NodeLeft(C)).Outcome);
+
+        var withReplica = TopologyApply.Apply(t, new ReplicaAssigned(C, B)).Topology;
+        withReplica = TopologyApply.Apply(withReplica, new SlotsUnassigned([new SlotRange(8192, 16383)])).Topology;
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(withReplica, new NodeLeft(B)).Outcome);
+        Assert.Equal(ApplyOutcome.Applied, TopologyApply.Apply(withReplica, new NodeLeft(C)).Outcome);
+    }
+
+    [Fact]
+    public void Health_changes_flag_the_node_once()
+    {
+        var t = TwoShards();
+
+        var failed = TopologyApply.Apply(t, new NodeHealthChanged(B, Failed: true));
+        Assert.Equal(ApplyOutcome.Applied, failed.Outcome);
+        Assert.True(failed.Topology.Nodes[B].Failed);
+        Assert.Equal(ApplyOutcome.Unchanged, TopologyApply.Apply(failed.Topology, new NodeHealthChanged(B, Failed: true)).Outcome);
+        Assert.False(TopologyApply.Apply(failed.Topology, new NodeHealthChanged(B, Failed: false)).Topology.Nodes[B].Failed);
+    }
+
+    [Fact]
+    public void Applying_never_changes_the_input()
+    {
+        var t = TwoShards();
+        var before = TopologyCodec.Encode(t);
+
+        _ = TopologyApply.Apply(t, new SlotsUnassigned([new SlotRange(0, 16383)]));
+        _ = TopologyApply.Apply(t, new MigrationBegun(1, ShardA, ShardB));
+
+        Assert.Equal(before, TopologyCodec.Encode(t));
+    }
+
+    [Fact]
+    public void Even_split_covers_every_slot_once()
+    {
+        var ranges = SlotRange.SplitEvenly(3);
+
+        Assert.Equal([new SlotRange(0, 5460), new SlotRange(5461, 10922), new SlotRange(10923, 16383)], ranges);
+        Assert.Equal(16384, ranges.Sum(r => r.Count));
+        Assert.Equal([new SlotRange(0, 16383)], SlotRange.SplitEvenly(1));
+        Assert.All(Enumerable.Range(1, 64), parts => Assert.Equal(16384, SlotRange.SplitEvenly(parts).Sum(r => r.Count)));
+    }
+}
