@@ -44,6 +44,14 @@ public ref struct CommandContext
     /// <summary>Argument <paramref name="index"/> (0 is the command name).</summary>
     public readonly ReadOnlySpan<byte> this[int index] => Args[index];
 
+    /// <summary>
+    /// Replies later: the connection runs no further command of this client until <paramref name="reply"/>
+    /// completes, then writes what it returns (a fault becomes <c>-ERR</c> with its message). For the few commands
+    /// that wait on other nodes (cluster administration); never on the data path.
+    /// </summary>
+    /// <param name="reply">The work that produces the reply.</param>
+    public readonly void Defer(Task<DeferredReply> reply) => Session.Deferred = reply;
+
     /// <summary>Whether argument <paramref name="index"/> equals an upper-case ASCII word, ignoring case.</summary>
     public readonly bool Is(int index, ReadOnlySpan<byte> upperWord) => Args.ArgumentEquals(index, upperWord);
 }

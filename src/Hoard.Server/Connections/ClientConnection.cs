@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Hoard.Protocol;
+using Hoard.Server.Commands;
 using Hoard.Server.PubSub;
 using Microsoft.Extensions.Logging;
 
@@ -90,6 +91,11 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
                     await _outputLock.WaitAsync(token).ConfigureAwait(false);
                     try
                     {
+                        if (Session.Deferred is not null)
+                        {
+                            await WriteDeferredAsync().ConfigureAwait(false);
+                        }
+
                         var buffer = _input.Data;
                         close = ProcessReceived(ref buffer, out more);
                         _input.ConsumeTo(buffer.Start);
@@ -242,6 +248,11 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
 
                 _server.Dispatcher.Execute(Session, _command, ref writer);
                 _reader.AuthRequired = !Session.Authenticated;
+                if (Session.Deferred is not null)
+                {
+                    more = true; // send what came before; the deferred reply and the rest follow in order
+                    return false;
+                }
             }
 
             return true;
@@ -252,7 +263,29 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
         }
     }
 
-    /// <summary>Closes the socket; the read loop and the message pump end.</summary>
+    /// <summary>Waits for the reply a command deferred, if any, and writes it. Called with the output lock held.</summary>
+    private async Task WriteDeferredAsync()
+    {
+        var deferred = Session.Deferred!;
+        DeferredReply reply;
+        try
+        {
+            reply = await deferred.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            reply = DeferredReplies.Error("ERR " + e.Message.ReplaceLineEndings(" "));
+        }
+        finally
+        {
+            Session.Deferred = null;
+        }
+
+        var writer = new RespWriter(_output, Session.Protocol);
+        reply(ref writer);
+        writer.Commit();
+    }
+
     /// <summary>
     /// Sends the waiting replies. Completes at once when the kernel takes them (the usual case, no allocation);
     /// otherwise the caller waits — and reads nothing more — until the client has read: backpressure.
@@ -278,6 +311,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
         }
     }
 
+    /// <summary>Closes the socket; the read loop and the message pump end.</summary>
     public void Abort()
     {
         try

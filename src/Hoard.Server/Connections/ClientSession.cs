@@ -75,6 +75,9 @@ public sealed class ClientSession
     /// <summary>Names the subcommand being run (<c>client|kill</c>): the next <see cref="LastCommand"/> is recorded so.</summary>
     public void RecordSubcommand(string fullName) => _subcommand = fullName;
 
+    /// <summary>A reply the last command deferred (<see cref="Commands.CommandContext.Defer"/>), until it is written.</summary>
+    public Task<Commands.DeferredReply>? Deferred { get; set; }
+
     /// <summary>The client's Pub/Sub subscriptions; <see cref="Subscriber.IsSubscribed"/> is Redis's subscribed context.</summary>
     public Subscriber Subscriptions { get; }
 
