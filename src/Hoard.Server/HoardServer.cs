@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Hoard.Cluster.Consensus;
+using Hoard.Cluster.Node;
 using Hoard.Protocol;
+using Hoard.Server.Cluster;
 using Hoard.Server.Commands;
 using Hoard.Server.Commands.Server;
+using Hoard.Server.Configuration;
 using Hoard.Server.Connections;
 using Hoard.Server.PubSub;
 using Hoard.Storage;
@@ -34,6 +38,11 @@ public sealed class HoardServer : IAsyncDisposable
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<HoardServer>();
         _time = time ?? TimeProvider.System;
+        if (options.Cluster.Enabled)
+        {
+            options.Storage = ConfigRegistry.CopyWith(options.Storage, databases: 1); // Redis Cluster has database 0 only
+        }
+
         Keyspace = new Keyspace(options.Storage, _time);
         ReaderOptions = new RespReaderOptions
         {
@@ -93,8 +102,14 @@ public sealed class HoardServer : IAsyncDisposable
     /// <summary>The sessions of the connected clients (CLIENT LIST).</summary>
     public IEnumerable<ClientSession> Clients => _clients.Values.Select(c => c.Session);
 
-    /// <summary>Binds every address and starts accepting clients and expiring keys.</summary>
-    public Task StartAsync()
+    /// <summary>This node's part in the cluster, or null when cluster mode is off.</summary>
+    public ClusterNodeService? Cluster { get; private set; }
+
+    /// <summary>Routes keyed commands by slot in cluster mode; null otherwise.</summary>
+    internal SlotRouter? Router { get; private set; }
+
+    /// <summary>Binds every address, joins the cluster in cluster mode, and starts accepting clients and expiring keys.</summary>
+    public async Task StartAsync()
     {
         foreach (var address in Options.Bind)
         {
@@ -108,7 +123,34 @@ public sealed class HoardServer : IAsyncDisposable
         }
 
         _loops.Add(ExpireLoopAsync());
-        return Task.CompletedTask;
+        if (Options.Cluster.Enabled)
+        {
+            await StartClusterAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartClusterAsync()
+    {
+        var options = Options.Cluster;
+        var port = EndPoints[0].Port;
+        var bound = Options.Bind[0];
+        var settings = new ClusterSettings
+        {
+            Host = options.AnnounceIp ?? (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : bound.ToString()),
+            Port = port,
+            ClusterPort = options.Port != 0 ? options.Port : port + VoterAddress.ClusterPortOffset,
+            Voters = [.. options.Voters],
+            DataDirectory = options.Directory,
+            NodeTimeout = TimeSpan.FromMilliseconds(options.NodeTimeoutMs),
+        };
+        Func<ClusterSettings, IReplicatedState, IConsensusLog> consensus = options.ConsensusFactory ?? ((s, state) => RaftMembership.Create(s, state, _loggers));
+        var router = new SlotRouter();
+        var cluster = new ClusterNodeService(settings, state => consensus(settings, state), Options.RequirePass, _loggers);
+        cluster.TopologyChanged += topology => router.Update(topology, cluster.MyId);
+        router.Update(cluster.Topology, cluster.MyId);
+        Router = router;
+        Cluster = cluster;
+        await cluster.StartAsync(_stopping.Token).ConfigureAwait(false);
     }
 
     /// <summary>Disconnects a client (CLIENT KILL); false if no client has that id.</summary>
@@ -153,6 +195,11 @@ public sealed class HoardServer : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or SocketException or ObjectDisposedException)
         {
             // Stopping: loops end by cancellation.
+        }
+
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync().ConfigureAwait(false);
         }
 
         Metrics.Dispose();

@@ -40,6 +40,9 @@ public sealed class ServerOptions
     /// </summary>
     public long PubSubOutputLimit { get; set; } = PubSub.PubSubHub.DefaultOutputLimit;
 
+    /// <summary>Cluster mode: slots, the consensus group, routing (<c>cluster-*</c>).</summary>
+    public ClusterOptions Cluster { get; } = new();
+
     /// <summary>Values of the redis.conf settings Hoard accepts and reports but does not act on, by name.</summary>
     internal ConcurrentDictionary<string, string> StoredSettings { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -10,6 +10,6 @@ namespace Hoard.Cluster.Topology;
 /// <param name="Failed">Whether the group has judged it unreachable.</param>
 public sealed record ClusterNode(string Id, string Host, int Port, int ClusterPort, string ShardId, NodeRole Role, bool Failed = false)
 {
-    /// <summary><c>host:port</c>, as MOVED replies and CLUSTER NODES print it.</summary>
+    /// <summary><c>host:port</c> (an IPv6 host in brackets), as MOVED and ASK redirects name the node.</summary>
     public string Endpoint => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 }

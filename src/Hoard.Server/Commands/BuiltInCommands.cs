@@ -1,3 +1,4 @@
+using Hoard.Server.Commands.Cluster;
 using Hoard.Server.Commands.Connection;
 using Hoard.Server.Commands.Hashes;
 using Hoard.Server.Commands.Keys;
@@ -20,6 +21,7 @@ internal static class BuiltInCommands
         HashCommands.Register(table);
         ServerCommands.Register(table);
         CommandCommands.Register(table);
+        ClusterCommands.Register(table);
         return table;
     }
 }

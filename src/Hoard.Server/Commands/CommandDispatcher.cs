@@ -48,6 +48,12 @@ public sealed class CommandDispatcher
             return;
         }
 
+        if (definition.FirstKey != 0 && _server.Router is { } router
+            && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer))
+        {
+            return; // redirected or refused, as Redis does before running a command
+        }
+
         var started = Stopwatch.GetTimestamp();
         var errorsBefore = writer.ErrorsWritten;
         var context = new CommandContext(_server, session, command, writer);

@@ -16,4 +16,13 @@ public static class DeferredReplies
     /// <param name="message">The error, without the leading dash.</param>
     /// <returns>The reply.</returns>
     public static DeferredReply Error(string message) => (ref RespWriter w) => w.WriteError(message);
+
+    /// <summary>The reply to a cluster change: <c>+OK</c> once it committed, else its error.</summary>
+    /// <param name="change">The change, completing with null on success or the error text.</param>
+    /// <returns>The reply.</returns>
+    public static async Task<DeferredReply> FromChange(Task<string?> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return await change.ConfigureAwait(false) is { } error ? Error(error) : Ok;
+    }
 }

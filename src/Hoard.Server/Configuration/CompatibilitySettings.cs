@@ -4,7 +4,7 @@ namespace Hoard.Server.Configuration;
 
 /// <summary>
 /// The slow log's settings and the redis.conf settings clients commonly probe (CONFIG GET save, appendonly …).
-/// Hoard keeps no data on disk and runs no replication, so most of these are stored and reported, not acted on;
+/// Hoard keeps no data on disk (only the cluster's topology log, see ClusterSettings) and runs no replication yet, so most of these are stored and reported, not acted on;
 /// values are validated as Redis 7.2 does, and the ones Redis cannot change at run time are immutable here too.
 /// </summary>
 internal static class CompatibilitySettings
@@ -25,7 +25,6 @@ internal static class CompatibilitySettings
         yield return Stored("appendfsync", "everysec", mutable: true, OneOf("always", "everysec", "no"));
         yield return Stored("appendfilename", "appendonly.aof", mutable: false, Anything);
         yield return Stored("dbfilename", "dump.rdb", mutable: false, Anything);
-        yield return new("dir", (_, _) => Environment.CurrentDirectory, (_, _, _) => null, Mutable: false);
         yield return Stored("rdbcompression", "yes", mutable: true, YesNo);
         yield return Stored("stop-writes-on-bgsave-error", "yes", mutable: true, YesNo);
 
@@ -34,7 +33,6 @@ internal static class CompatibilitySettings
         yield return Stored("slave-read-only", "yes", mutable: true, YesNo, key: "replica-read-only");
         yield return Stored("repl-backlog-size", "1048576", mutable: true, MemoryValue);
         yield return Stored("min-replicas-to-write", "0", mutable: true, Range(0, int.MaxValue));
-        yield return Stored("cluster-enabled", "no", mutable: false, YesNo);
 
         // Connections.
         yield return Stored("timeout", "0", mutable: true, Range(0, int.MaxValue));

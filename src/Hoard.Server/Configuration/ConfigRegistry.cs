@@ -85,6 +85,11 @@ public static class ConfigRegistry
                 s.ReaderOptions.MaxBulkLength = x;
             }
         }), Mutable: true);
+        foreach (var setting in ClusterConfigSettings.All())
+        {
+            yield return setting;
+        }
+
         foreach (var setting in CompatibilitySettings.All())
         {
             yield return setting;
@@ -100,9 +105,9 @@ public static class ConfigRegistry
         }), Mutable: true);
     }
 
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string? Int(string value, long min, long max, Action<int> apply)
+    internal static string? Int(string value, long min, long max, Action<int> apply)
     {
         if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
         {
@@ -166,7 +171,8 @@ public static class ConfigRegistry
         return null;
     }
 
-    private static StorageOptions CopyWith(StorageOptions s, int databases) => new()
+    /// <summary>A copy of <paramref name="s"/> with another number of databases (an init-only setting).</summary>
+    internal static StorageOptions CopyWith(StorageOptions s, int databases) => new()
     {
         Databases = databases,
         MaxMemory = s.MaxMemory,

@@ -75,6 +75,12 @@ public sealed class ClientSession
     /// <summary>Names the subcommand being run (<c>client|kill</c>): the next <see cref="LastCommand"/> is recorded so.</summary>
     public void RecordSubcommand(string fullName) => _subcommand = fullName;
 
+    /// <summary>ASKING was sent: the next keyed command may run on a slot this node is importing.</summary>
+    public bool Asking { get; set; }
+
+    /// <summary>READONLY was sent: reads of a replica's slots run on the replica instead of being moved.</summary>
+    public bool ReadOnly { get; set; }
+
     /// <summary>A reply the last command deferred (<see cref="Commands.CommandContext.Defer"/>), until it is written.</summary>
     public Task<Commands.DeferredReply>? Deferred { get; set; }
 

@@ -62,6 +62,12 @@ internal static class ConnectionCommands
             return;
         }
 
+        if (index != 0 && c.Server.Cluster is not null)
+        {
+            c.Writer.WriteError("ERR SELECT is not allowed in cluster mode"u8);
+            return;
+        }
+
         if (index < 0 || index >= c.Server.Keyspace.DatabaseCount)
         {
             c.Writer.WriteError(Errors.DbIndexOutOfRange);
@@ -158,7 +164,7 @@ internal static class ConnectionCommands
         c.Writer.WriteBulkString("id"u8);
         c.Writer.WriteInteger(c.Session.Id);
         c.Writer.WriteBulkString("mode"u8);
-        c.Writer.WriteBulkString("standalone"u8);
+        c.Writer.WriteBulkString(c.Server.Cluster is null ? "standalone"u8 : "cluster"u8);
         c.Writer.WriteBulkString("role"u8);
         c.Writer.WriteBulkString("master"u8);
         c.Writer.WriteBulkString("modules"u8);

@@ -75,7 +75,7 @@ internal static class InfoCommand
                 case "replication": Replication(text, server); break;
                 case "cpu": Cpu(text); break;
                 case "commandstats": CommandStats(text, server); break;
-                case "cluster": Header(text, "Cluster"); Line(text, "cluster_enabled", 0); break;
+                case "cluster": Header(text, "Cluster"); Line(text, "cluster_enabled", server.Cluster is null ? 0 : 1); break;
                 default: Keyspace(text, server); break;
             }
         }
@@ -93,7 +93,7 @@ internal static class InfoCommand
         Line(text, "hoard_version", HoardVersion);
         Line(text, "redis_git_sha1", "00000000");
         Line(text, "redis_git_dirty", 0);
-        Line(text, "redis_mode", "standalone");
+        Line(text, "redis_mode", server.Cluster is null ? "standalone" : "cluster");
         Line(text, "os", $"{OsName()} {RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}");
         Line(text, "arch_bits", IntPtr.Size * 8);
         Line(text, "multiplexing_api", "dotnet-sockets");

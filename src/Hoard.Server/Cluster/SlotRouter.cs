@@ -1,0 +1,105 @@
+using System.Buffers.Text;
+using Hoard.Cluster.Topology;
+using Hoard.Protocol;
+using Hoard.Server.Commands;
+using Hoard.Server.Connections;
+using Hoard.Storage;
+using Hoard.Storage.Keys;
+
+namespace Hoard.Server.Cluster;
+
+/// <summary>
+/// Redis Cluster's contract for keyed commands: all keys in one slot (<c>-CROSSSLOT</c>), the slot served here or
+/// redirected (<c>-MOVED</c>, <c>-ASK</c>), or not served at all (<c>-CLUSTERDOWN</c>). Keyless commands run on
+/// this node's own data, as in Redis.
+/// </summary>
+internal sealed class SlotRouter
+{
+    private RouteTable _routes = RouteTable.Unserved;
+
+    /// <summary>Replaces the routes after a topology change.</summary>
+    public void Update(ClusterTopology topology, string myId) => Volatile.Write(ref _routes, RouteTable.Build(topology, myId));
+
+    /// <summary>
+    /// Decides whether this node runs the command; if not, writes the redirect or error and returns false.
+    /// </summary>
+    public bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer args, Database database, ref RespWriter writer)
+    {
+        var last = definition.LastKey < 0 ? args.Count + definition.LastKey : Math.Min(definition.LastKey, args.Count - 1);
+        var step = Math.Max(definition.Step, 1);
+        var slot = -1;
+        for (var i = definition.FirstKey; i <= last; i += step)
+        {
+            var keySlot = HashSlot.Of(args[i]);
+            if (slot >= 0 && keySlot != slot)
+            {
+                writer.WriteError("CROSSSLOT Keys in request don't hash to the same slot"u8);
+                return false;
+            }
+
+            slot = keySlot;
+        }
+
+        if (slot < 0)
+        {
+            return true; // e.g. a key position past the arguments given
+        }
+
+        var routes = Volatile.Read(ref _routes);
+        var asking = session.Asking;
+        session.Asking = false;
+        switch (routes.KindOf(slot))
+        {
+            case RouteKind.Local:
+                return true;
+            case RouteKind.Unserved:
+                writer.WriteError("CLUSTERDOWN Hash slot not served"u8);
+                return false;
+            case RouteKind.Replica when session.ReadOnly && (definition.Flags & CommandFlags.ReadOnly) != 0:
+                return true;
+            case RouteKind.Importing when asking:
+                return true;
+            case RouteKind.Migrating:
+                return AdmitMigrating(definition, args, last, step, slot, routes, database, ref writer);
+            default:
+                Redirect(ref writer, "MOVED "u8, slot, routes.TargetOf(slot));
+                return false;
+        }
+    }
+
+    /// <summary>A slot on its way out: keys still here are served; if none is, the client is asked to go to the target.</summary>
+    private static bool AdmitMigrating(CommandDefinition definition, CommandBuffer args, int last, int step, int slot, RouteTable routes, Database database, ref RespWriter writer)
+    {
+        int present = 0, total = 0;
+        for (var i = definition.FirstKey; i <= last; i += step)
+        {
+            total++;
+            present += database.Exists(args[i]) ? 1 : 0;
+        }
+
+        if (present == total)
+        {
+            return true;
+        }
+
+        if (present > 0)
+        {
+            writer.WriteError("TRYAGAIN Multiple keys request during rehashing of slot"u8);
+            return false;
+        }
+
+        Redirect(ref writer, "ASK "u8, slot, routes.TargetOf(slot));
+        return false;
+    }
+
+    private static void Redirect(ref RespWriter writer, ReadOnlySpan<byte> kind, int slot, ReadOnlySpan<byte> endpoint)
+    {
+        Span<byte> text = stackalloc byte[kind.Length + 6 + endpoint.Length];
+        kind.CopyTo(text);
+        Utf8Formatter.TryFormat(slot, text[kind.Length..], out var digits);
+        var length = kind.Length + digits;
+        text[length++] = (byte)' ';
+        endpoint.CopyTo(text[length..]);
+        writer.WriteError(text[..(length + endpoint.Length)]);
+    }
+}

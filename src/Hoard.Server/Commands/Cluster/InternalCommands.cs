@@ -1,0 +1,61 @@
+using Hoard.Cluster.Topology;
+
+namespace Hoard.Server.Commands.Cluster;
+
+/// <summary>
+/// Commands nodes send each other on the client port: a change for the consensus leader (HOARD.PROPOSE), the
+/// topology pushed or pulled (HOARD.TOPOLOGY) and a node's identity for CLUSTER MEET (HOARD.IDENTITY).
+/// </summary>
+internal static class InternalCommands
+{
+    private const CommandFlags Internal = CommandFlags.Admin | CommandFlags.Stale | CommandFlags.Loading;
+
+    public static void Register(CommandTable table)
+    {
+        table.Add(new("hoard.propose", 2, Internal, 0, 0, 0, Propose, "Hoard internal: commits a topology change (leader only)."));
+        table.Add(new("hoard.topology", -1, Internal, 0, 0, 0, Topology, "Hoard internal: returns, or takes a newer, topology."));
+        table.Add(new("hoard.identity", 1, Internal, 0, 0, 0, Identity, "Hoard internal: returns the node's ids, cluster port and voters."));
+    }
+
+    private static void Propose(ref CommandContext c)
+    {
+        if (ClusterCommands.Require(ref c) is not { } cluster)
+        {
+            return;
+        }
+
+        var entry = c[1].ToArray();
+        c.Defer(DeferredReplies.FromChange(cluster.AcceptProposalAsync(entry, CancellationToken.None)));
+    }
+
+    private static void Topology(ref CommandContext c)
+    {
+        if (ClusterCommands.Require(ref c) is not { } cluster)
+        {
+            return;
+        }
+
+        if (c.Count == 1)
+        {
+            c.Writer.WriteBulkString(TopologyCodec.Encode(cluster.Topology));
+            return;
+        }
+
+        try
+        {
+            c.Writer.WriteInteger(cluster.AcceptTopology(c[1]) ? 1 : 0);
+        }
+        catch (InvalidDataException e)
+        {
+            c.Writer.WriteError("ERR " + e.Message);
+        }
+    }
+
+    private static void Identity(ref CommandContext c)
+    {
+        if (ClusterCommands.Require(ref c) is { } cluster)
+        {
+            c.Writer.WriteBulkString(cluster.IdentityText);
+        }
+    }
+}
