@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Hoard.Server.Tests.Support;
+
+namespace Hoard.IntegrationTests.Cluster;
+
+/// <summary>
+/// Real <c>hoard serve</c> processes in cluster mode on loopback ports chosen at run time, the first three (or all,
+/// if fewer) the consensus voters; every process is killed and every directory deleted on dispose.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("hoard-cluster-it-").FullName;
+    private readonly Process?[] _processes;
+    private readonly string _voters;
+
+    private LocalCluster(int nodes, int voters)
+    {
+        var ports = FreePorts(2 * nodes);
+        Ports = ports[..nodes];
+        ClusterPorts = ports[nodes..];
+        _processes = new Process?[nodes];
+        _voters = string.Join(',', Enumerable.Range(0, voters).Select(i => $"127.0.0.1:{Ports[i]}@{ClusterPorts[i]}"));
+    }
+
+    public int[] Ports { get; }
+
+    public int[] ClusterPorts { get; }
+
+    public string[] Endpoints => [.. Ports.Select(p => $"127.0.0.1:{p}")];
+
+    /// <summary>Starts <paramref name="nodes"/> nodes (up to 3 of them voters) and waits until each answers PING.</summary>
+    public static async Task<LocalCluster> StartAsync(int nodes = 3)
+    {
+        var cluster = new LocalCluster(nodes, Math.Min(nodes, 3));
+        try
+        {
+            for (var i = 0; i < nodes; i++)
+            {
+                cluster.Start(i);
+            }
+
+            for (var i = 0; i < nodes; i++)
+            {
+                await using var client = await cluster.ConnectAsync(i);
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>(Re)starts node <paramref name="index"/> over its data directory.</summary>
+    public void Start(int index)
+    {
+        var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
+        var arguments = string.Create(CultureInfo.InvariantCulture,
+            $"\"{hoard}\" serve --port {Ports[index]} --cluster-enabled yes --cluster-port {ClusterPorts[index]} " +
+            $"--cluster-voters {_voters} --cluster-node-timeout 1000 --dir \"{Path.Combine(_directory, index.ToString(CultureInfo.InvariantCulture))}\" --loglevel warning");
+        _processes[index] = Process.Start(new ProcessStartInfo("dotnet", arguments)
+        {
+            RedirectStandardOutput = false,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("could not start hoard");
+    }
+
+    /// <summary>Kills node <paramref name="index"/> at once (SIGKILL), as a crash would.</summary>
+    public void Kill(int index)
+    {
+        if (_processes[index] is { } process)
+        {
+            process.Kill();
+            process.WaitForExit();
+            process.Dispose();
+            _processes[index] = null;
+        }
+    }
+
+    /// <summary>A raw client of node <paramref name="index"/>, retrying while the node starts.</summary>
+    public async Task<RespClient> ConnectAsync(int index)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            try
+            {
+                var client = await RespClient.ConnectAsync(Ports[index]);
+                if (await client.CallAsync("PING") is "PONG")
+                {
+                    return client;
+                }
+
+                await client.DisposeAsync();
+            }
+            catch (Exception e) when (e is SocketException or IOException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>One command to node <paramref name="index"/> on a new connection.</summary>
+    public async Task<object?> CallAsync(int index, params object[] args)
+    {
+        await using var client = await ConnectAsync(index);
+        return await client.CallAsync(args);
+    }
+
+    /// <summary>Forms the cluster as <c>hoard cluster create</c> and redis-cli do: even slot ranges, then MEET.</summary>
+    public async Task FormAsync()
+    {
+        var ranges = Hoard.Cluster.Topology.SlotRange.SplitEvenly(Ports.Length);
+        for (var i = 0; i < Ports.Length; i++)
+        {
+            Assert.Equal("OK", await CallAsync(i, "CLUSTER", "ADDSLOTSRANGE", ranges[i].Start, ranges[i].End));
+        }
+
+        for (var i = 1; i < Ports.Length; i++)
+        {
+            Assert.Equal("OK", await CallAsync(0, "CLUSTER", "MEET", "127.0.0.1", Ports[i]));
+        }
+
+        await WaitUntilAsync(async () =>
+        {
+            for (var i = 0; i < Ports.Length; i++)
+            {
+                if (!(await InfoAsync(i)).Contains("cluster_state:ok", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        });
+    }
+
+    /// <summary>CLUSTER INFO of node <paramref name="index"/>.</summary>
+    public async Task<string> InfoAsync(int index) => (string)(await CallAsync(index, "CLUSTER", "INFO"))!;
+
+    /// <summary>Polls <paramref name="condition"/> every 50 ms until it holds; fails after <see cref="Bound"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached within " + Bound);
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = 0; i < _processes.Length; i++)
+        {
+            Kill(i);
+        }
+
+        await Task.Yield();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>Distinct free ports: every listener stays open until all are chosen.</summary>
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
+    }
+}
