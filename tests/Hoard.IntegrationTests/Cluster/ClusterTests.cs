@@ -106,6 +106,30 @@ public class ClusterTests
     }
 
     [Fact]
+    public async Task AVoterThatLostItsMajorityKeepsServingItsSlotsAndSaysSo()
+    {
+        await using var cluster = await LocalCluster.StartAsync();
+        await cluster.FormAsync();
+        var key = KeyOwnedBy(0, 3);
+        Assert.Equal("OK", await cluster.CallAsync(0, "SET", key, "kept"));
+
+        cluster.Kill(1);
+        cluster.Kill(2);
+
+        await LocalCluster.WaitUntilAsync(async () => (await cluster.InfoAsync(0)).Contains("cluster_consensus:no-majority", StringComparison.Ordinal));
+        Assert.Equal("kept", await cluster.CallAsync(0, "GET", key));
+        Assert.Equal("OK", await cluster.CallAsync(0, "SET", key, "still-writable"));
+        Assert.Equal("still-writable", await cluster.CallAsync(0, "GET", key));
+
+        // A change waits for the majority: with one voter back it commits.
+        await using var client = await cluster.ConnectAsync(0);
+        await client.SendAsync("CLUSTER", "DELSLOTS", "0");
+        cluster.Start(1);
+        Assert.Equal("OK", await client.ReadAsync().WaitAsync(LocalCluster.Bound));
+        Assert.Contains("cluster_consensus:ok", await cluster.InfoAsync(0), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ANodeOutsideTheVotersFollowsTheTopologyAndServesItsSlots()
     {
         await using var cluster = await LocalCluster.StartAsync(nodes: 4);
