@@ -1,3 +1,4 @@
+using Hoard.Cluster.Topology;
 using Microsoft.Extensions.Logging;
 
 namespace Hoard.Cli;
@@ -10,4 +11,22 @@ internal static partial class CliLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "standard input closed: the hoard up that started this node is gone")]
     public static partial void ParentGone(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "assigning slots {Range} to {Node}")]
+    public static partial void AssigningSlots(ILogger logger, SlotRange range, NodeEndpoint node);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Node} meets {Other}")]
+    public static partial void Meeting(ILogger logger, NodeEndpoint node, NodeEndpoint other);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "waiting for the {Count} nodes to agree")]
+    public static partial void WaitingForAgreement(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Node} forgets node {Id}")]
+    public static partial void Forgetting(ILogger logger, string id, NodeEndpoint node);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "reset {Node}: it is a node of no cluster now")]
+    public static partial void Reset(ILogger logger, NodeEndpoint node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the removed node {Node} was not reset: {Reason}")]
+    public static partial void NotReset(ILogger logger, NodeEndpoint node, string reason);
 }
