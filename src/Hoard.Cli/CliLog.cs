@@ -21,6 +21,18 @@ internal static partial class CliLog
     [LoggerMessage(Level = LogLevel.Information, Message = "waiting for the {Count} nodes to agree")]
     public static partial void WaitingForAgreement(ILogger logger, int count);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "started node {Node} (pid {Pid}, log {Log})")]
+    public static partial void NodeStarted(ILogger logger, NodeEndpoint node, int pid, string log);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "node {Node} exited with code {Code}; see {Log}")]
+    public static partial void NodeExited(ILogger logger, NodeEndpoint node, int code, string log);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "node {Node} did not stop within {Seconds} s; killed it")]
+    public static partial void NodeKilled(ILogger logger, NodeEndpoint node, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopping {Count} nodes")]
+    public static partial void StoppingNodes(ILogger logger, int count);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Node} forgets node {Id}")]
     public static partial void Forgetting(ILogger logger, string id, NodeEndpoint node);
 
