@@ -1,6 +1,9 @@
 namespace Hoard.Cli;
 
-/// <summary>The <c>hoard</c> executable: <c>hoard serve</c> runs a node.</summary>
+/// <summary>
+/// The <c>hoard</c> executable: <c>hoard serve</c> runs a node, <c>hoard up</c> a local cluster, <c>hoard cluster</c>
+/// forms and inspects a cluster of running nodes.
+/// </summary>
 internal static class HoardCommand
 {
     public static async Task<int> RunAsync(string[] args)
@@ -16,12 +19,19 @@ internal static class HoardCommand
             return args[0] switch
             {
                 "serve" => await ServeCommand.RunAsync(args[1..]).ConfigureAwait(false),
+                "up" => await UpCommand.RunAsync(args[1..]).ConfigureAwait(false),
+                "cluster" => await ClusterCommand.RunAsync(args[1..]).ConfigureAwait(false),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }
         catch (ConfigurationException e)
         {
             return Fail(e.Message);
+        }
+        catch (CommandFailedException e)
+        {
+            Console.Error.WriteLine($"hoard: {e.Message}");
+            return 1;
         }
     }
 
@@ -35,5 +45,13 @@ internal static class HoardCommand
     private const string Usage = """
         usage: hoard serve [config-file] [--port 6379] [--bind 127.0.0.1] [--maxmemory 1gb]
                            [--maxmemory-policy s3fifo] [--databases 16] [--requirepass secret] [--<redis.conf name> value …]
+                 runs one node until Ctrl-C, SIGTERM or SHUTDOWN
+               hoard up [--shards 3] [--port 7000] [--dir PATH] [--<redis.conf name> value …]
+                 runs a local cluster on 127.0.0.1 ports 7000… (nodes' data and logs in PATH) until Ctrl-C or SIGTERM
+               hoard cluster create host:port host:port … [--replicas 0] [-a password]
+                 forms a cluster of empty nodes started with --cluster-enabled yes, slots split evenly
+               hoard cluster status host:port [-a password]
+               hoard cluster add-node new-host:port existing-host:port [-a password]
+               hoard cluster remove-node existing-host:port node-id [-a password]
         """;
 }

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Hoard.Cli;
 
-/// <summary><c>hoard serve [config-file] [--name value …]</c>: runs one node until Ctrl-C, SIGTERM or SHUTDOWN.</summary>
+/// <summary>
+/// <c>hoard serve [config-file] [--name value …]</c>: runs one node until Ctrl-C, SIGTERM or SHUTDOWN — or, for a node
+/// <c>hoard up</c> started, until that process is gone (<see cref="StopWithParent"/>).
+/// </summary>
 internal static class ServeCommand
 {
     public static async Task<int> RunAsync(string[] args)
@@ -39,11 +42,7 @@ internal static class ServeCommand
             }
         }
 
-        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(logLevel).AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        }));
+        using var loggers = ConsoleLogging.Create(logLevel, toStandardError: false);
         var logger = loggers.CreateLogger("hoard");
         await using var server = new HoardServer(options, loggers);
         await server.StartAsync().ConfigureAwait(false);
@@ -59,7 +58,12 @@ internal static class ServeCommand
             c.Cancel = true;
             stop.TrySetResult();
         });
-        await Task.WhenAny(stop.Task, server.ShutdownRequested).ConfigureAwait(false);
+        var parentGone = StopWithParent.WhenParentGoneAsync();
+        if (await Task.WhenAny(stop.Task, server.ShutdownRequested, parentGone).ConfigureAwait(false) == parentGone)
+        {
+            CliLog.ParentGone(logger);
+        }
+
         CliLog.Stopping(logger);
         return 0;
     }

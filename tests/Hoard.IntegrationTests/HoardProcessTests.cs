@@ -1,11 +1,11 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Hoard.Server.Tests.Support;
+using static Hoard.IntegrationTests.HoardProcess;
 
 namespace Hoard.IntegrationTests;
 
-/// <summary><c>hoard serve</c> as a real process: flags, serving, graceful stop on SIGTERM and on SHUTDOWN.</summary>
+/// <summary>
+/// <c>hoard serve</c> as a real process: flags, serving, graceful stop on SIGTERM, on SHUTDOWN and, for a node
+/// <c>hoard up</c> started, when its standard input closes.
+/// </summary>
 public class HoardProcessTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
@@ -14,16 +14,16 @@ public class HoardProcessTests
     public async Task ServeAnswersAndStopsGracefullyOnSigterm()
     {
         var port = FreePort();
-        using var process = StartHoard($"serve --port {port} --maxmemory 10mb --maxmemory-policy allkeys-lru");
+        using var process = Start($"serve --port {port} --maxmemory 10mb --maxmemory-policy allkeys-lru");
         try
         {
-            await using var client = await ConnectWithRetriesAsync(port);
+            await using var client = await ConnectWithRetriesAsync(port, Bound);
             Assert.Equal("OK", await client.CallAsync("SET", "k", "v"));
             var memory = Assert.IsType<object[]>(await client.CallAsync("CONFIG", "GET", "maxmemory*"));
             Assert.Contains("allkeys-lru", memory);
             Assert.Contains((10L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), memory);
 
-            Assert.Equal(0, Kill(process.Id, "TERM"));
+            Assert.Equal(0, Signal(process.Id, "TERM"));
             await process.WaitForExitAsync().WaitAsync(Bound);
             Assert.Equal(0, process.ExitCode);
         }
@@ -37,10 +37,10 @@ public class HoardProcessTests
     public async Task ShutdownCommandStopsTheProcess()
     {
         var port = FreePort();
-        using var process = StartHoard($"serve --port {port}");
+        using var process = Start($"serve --port {port}");
         try
         {
-            await using var client = await ConnectWithRetriesAsync(port);
+            await using var client = await ConnectWithRetriesAsync(port, Bound);
             await client.SendAsync("SHUTDOWN", "NOSAVE");
             await process.WaitForExitAsync().WaitAsync(Bound);
             Assert.Equal(0, process.ExitCode);
@@ -54,7 +54,7 @@ public class HoardProcessTests
     [Fact]
     public async Task AnUnknownSettingIsRefusedWithAClearMessage()
     {
-        using var process = StartHoard("serve --no-such-setting 1");
+        using var process = Start("serve --no-such-setting 1");
         try
         {
             await process.WaitForExitAsync().WaitAsync(Bound);
@@ -67,53 +67,46 @@ public class HoardProcessTests
         }
     }
 
-    private static Process StartHoard(string arguments)
+    [Fact]
+    public async Task ANodeStartedByHoardUpStopsWhenItsStandardInputCloses()
     {
-        var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
-        return Process.Start(new ProcessStartInfo("dotnet", $"\"{hoard}\" {arguments} --loglevel warning")
+        var port = FreePort();
+        using var process = Start($"serve --port {port}", s =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("could not start hoard");
-    }
+            s.RedirectStandardInput = true;
+            s.Environment["HOARD_STOP_WITH_PARENT"] = "1";
+        });
+        try
+        {
+            await using var client = await ConnectWithRetriesAsync(port, Bound);
+            Assert.Equal("PONG", await client.CallAsync("PING"));
 
-    private static async Task<RespClient> ConnectWithRetriesAsync(int port)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (true)
+            process.StandardInput.Close();
+            await process.WaitForExitAsync().WaitAsync(Bound);
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
         {
-            try
-            {
-                return await RespClient.ConnectAsync(port);
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
+            StopIfRunning(process);
         }
     }
 
-    private static int FreePort()
+    [Fact]
+    public async Task AnOperatorsNodeIgnoresTheEndOfItsStandardInput()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static int Kill(int pid, string signal)
-    {
-        using var kill = Process.Start("kill", $"-{signal} {pid}");
-        kill.WaitForExit();
-        return kill.ExitCode;
-    }
-
-    private static void StopIfRunning(Process process)
-    {
-        if (!process.HasExited)
+        var port = FreePort();
+        using var process = Start($"serve --port {port}", s => s.RedirectStandardInput = true);
+        try
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
+            await using var client = await ConnectWithRetriesAsync(port, Bound);
+            process.StandardInput.Close();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.Equal("PONG", await client.CallAsync("PING"));
+            Assert.False(process.HasExited);
+        }
+        finally
+        {
+            StopIfRunning(process);
         }
     }
 }

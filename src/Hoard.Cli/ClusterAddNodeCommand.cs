@@ -1,0 +1,32 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace Hoard.Cli;
+
+/// <summary>
+/// <c>hoard cluster add-node new-host:port existing-host:port [-a password]</c>: a node of the cluster meets an
+/// empty node, which joins as a primary without slots.
+/// </summary>
+internal static class ClusterAddNodeCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var parsed = ClusterArguments.Parse(args, takesReplicas: false);
+        if (parsed.Positional.Count != 2)
+        {
+            throw new ConfigurationException("cluster add-node needs the new node's host:port and an existing node's host:port");
+        }
+
+        var endpoints = ClusterArguments.Endpoints(parsed.Positional);
+        var (added, existing) = (endpoints[0], endpoints[1]);
+        using var loggers = ConsoleLogging.Create(LogLevel.Information, toStandardError: true);
+        var logger = loggers.CreateLogger("hoard");
+        var nodes = new NodeClient(parsed.Password);
+        await new ClusterFormation(nodes, logger).RequireEmptyClusterNodeAsync(added, CancellationToken.None).ConfigureAwait(false);
+        CliLog.Meeting(logger, existing, added);
+        await nodes.CallAsync(existing, ["CLUSTER", "MEET", added.Host, added.Port.ToString(CultureInfo.InvariantCulture)], CancellationToken.None)
+            .ConfigureAwait(false);
+        await ClusterStatusCommand.PrintAsync(nodes, existing, CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+}

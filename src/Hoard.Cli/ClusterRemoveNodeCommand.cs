@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hoard.Cli;
+
+/// <summary>
+/// <c>hoard cluster remove-node existing-host:port node-id [-a password]</c>: the cluster forgets a node that serves
+/// no slots, and the removed node, when it answers, is reset so it can start over.
+/// </summary>
+internal static class ClusterRemoveNodeCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var parsed = ClusterArguments.Parse(args, takesReplicas: false);
+        if (parsed.Positional.Count != 2)
+        {
+            throw new ConfigurationException("cluster remove-node needs an existing node's host:port and the id of the node to remove");
+        }
+
+        var existing = NodeEndpoint.Parse(parsed.Positional[0]);
+        using var loggers = ConsoleLogging.Create(LogLevel.Information, toStandardError: true);
+        var logger = loggers.CreateLogger("hoard");
+        var nodes = new NodeClient(parsed.Password);
+        var target = FindRemovable(await nodes.ClusterNodesAsync(existing, CancellationToken.None).ConfigureAwait(false), parsed.Positional[1], existing);
+        CliLog.Forgetting(logger, target.Id, existing);
+        await nodes.CallAsync(existing, ["CLUSTER", "FORGET", target.Id], CancellationToken.None).ConfigureAwait(false);
+        if (NodeEndpoint.TryParse(target.Address, out var removed))
+        {
+            try
+            {
+                await nodes.CallAsync(removed, ["CLUSTER", "RESET"], CancellationToken.None).ConfigureAwait(false);
+                CliLog.Reset(logger, removed);
+            }
+            catch (CommandFailedException e)
+            {
+                CliLog.NotReset(logger, removed, e.Message);
+            }
+        }
+
+        await ClusterStatusCommand.PrintAsync(nodes, existing, CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>
+    /// The node whose id is, or starts with, <paramref name="id"/>, checked to be removable: not the node asked,
+    /// and serving no slots.
+    /// </summary>
+    /// <exception cref="CommandFailedException">No node or several match, or the node cannot be removed.</exception>
+    public static ClusterNodeEntry FindRemovable(IReadOnlyList<ClusterNodeEntry> entries, string id, NodeEndpoint existing)
+    {
+        var matches = entries.Where(e => e.Id.StartsWith(id, StringComparison.OrdinalIgnoreCase)).ToList();
+        var target = matches.Count switch
+        {
+            0 => throw new CommandFailedException($"{existing} knows no node {id}"),
+            1 => matches[0],
+            _ => matches.FirstOrDefault(e => e.Id.Equals(id, StringComparison.OrdinalIgnoreCase))
+                 ?? throw new CommandFailedException($"'{id}' is the start of {matches.Count} node ids; give more of it"),
+        };
+        if (target.IsMyself)
+        {
+            throw new CommandFailedException($"{id} is {existing} itself, which cannot forget itself; ask another node of the cluster");
+        }
+
+        return target.SlotCount == 0
+            ? target
+            : throw new CommandFailedException(
+                $"node {id} ({target.Address}) serves {target.SlotCount} slots ({string.Join(',', target.Slots)}); " +
+                "move them to other nodes before removing it");
+    }
+}

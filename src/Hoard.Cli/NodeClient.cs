@@ -1,0 +1,69 @@
+using System.Net.Sockets;
+using Hoard.Cluster.Node;
+
+namespace Hoard.Cli;
+
+/// <summary>
+/// The operator commands' calls to nodes: one RESP command per call, a node that does not answer or answers with an
+/// error turned into a <see cref="CommandFailedException"/> naming the node and the command.
+/// </summary>
+internal sealed class NodeClient
+{
+    /// <summary>Longer than a node waits for its consensus group to commit a change (10 s), so a slow commit is not cut short.</summary>
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly PeerClient _peers;
+
+    /// <summary>Creates a client that authenticates with <paramref name="password"/> when one is given.</summary>
+    public NodeClient(string? password) => _peers = new PeerClient(password, CallTimeout);
+
+    /// <summary>Sends one command and returns the reply's text (status, integer or bulk).</summary>
+    /// <exception cref="CommandFailedException">The node did not answer or answered with an error.</exception>
+    public async Task<string> CallAsync(NodeEndpoint node, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        PeerReply reply;
+        try
+        {
+            reply = await _peers.CallAsync(node.EndPoint, args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException) // PeerClient passes SocketException on once the caller gave up
+        {
+            throw new CommandFailedException($"{node} did not answer ({e.InnerException?.Message ?? e.Message})");
+        }
+
+        return reply.IsError
+            ? throw new CommandFailedException($"{node} refused {string.Join(' ', args)}: {reply.Text}")
+            : reply.Text ?? "";
+    }
+
+    /// <summary>The node's CLUSTER INFO.</summary>
+    public async Task<ClusterInfo> ClusterInfoAsync(NodeEndpoint node, CancellationToken cancellationToken) =>
+        ClusterInfo.Parse(await CallAsync(node, ["CLUSTER", "INFO"], cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The node's CLUSTER NODES, parsed.</summary>
+    public async Task<IReadOnlyList<ClusterNodeEntry>> ClusterNodesAsync(NodeEndpoint node, CancellationToken cancellationToken)
+    {
+        var text = await CallAsync(node, ["CLUSTER", "NODES"], cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return ClusterNodeEntry.ParseAll(text);
+        }
+        catch (FormatException e)
+        {
+            throw new CommandFailedException($"{node} answered CLUSTER NODES in an unexpected format: {e.Message}");
+        }
+    }
+
+    /// <summary>Asks the node to stop without saving. A node that already stopped, or closed the connection as it stopped, is fine.</summary>
+    public async Task ShutdownAsync(NodeEndpoint node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _peers.CallAsync(node.EndPoint, ["SHUTDOWN", "NOSAVE"], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            // SHUTDOWN has no reply on success: the node closes the connection. Refused: it has already stopped.
+        }
+    }
+}

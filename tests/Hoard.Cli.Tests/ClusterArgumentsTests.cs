@@ -1,0 +1,51 @@
+namespace Hoard.Cli.Tests;
+
+public class ClusterArgumentsTests
+{
+    [Fact]
+    public void SeparatesWordsFromPasswordAndAcceptsNoReplicas()
+    {
+        var parsed = ClusterArguments.Parse(["127.0.0.1:7000", "-a", "secret", "127.0.0.1:7001", "--replicas", "0"], takesReplicas: true);
+        Assert.Equal(["127.0.0.1:7000", "127.0.0.1:7001"], parsed.Positional);
+        Assert.Equal("secret", parsed.Password);
+        Assert.Null(ClusterArguments.Parse(["h:1"], takesReplicas: false).Password);
+    }
+
+    [Fact]
+    public void ReplicasAreRefusedWithTheReason()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["h:1", "--replicas", "1"], takesReplicas: true));
+        Assert.Equal(
+            "--replicas 1: replicas come with replication, a later Hoard feature; today a cluster is made of primaries only (--replicas 0)",
+            error.Message);
+        Assert.Equal("--replicas needs a number, not 'two'",
+            Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["--replicas", "two"], takesReplicas: true)).Message);
+        Assert.Equal("unknown option '--replicas'",
+            Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["h:1", "--replicas", "0"], takesReplicas: false)).Message);
+    }
+
+    [Fact]
+    public void MalformedOptionsGetAClearError()
+    {
+        Assert.Equal("-a needs a value", Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["h:1", "-a"], takesReplicas: false)).Message);
+        Assert.Equal("unknown option '--verbose'",
+            Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["--verbose"], takesReplicas: false)).Message);
+    }
+
+    [Fact]
+    public void EndpointsMustBeHostPortAndDistinct()
+    {
+        Assert.Equal([new NodeEndpoint("a", 1), new NodeEndpoint("b", 1)], ClusterArguments.Endpoints(["a:1", "b:1"]));
+        Assert.Equal("a:1 is given twice", Assert.Throws<ConfigurationException>(() => ClusterArguments.Endpoints(["a:1", "b:1", "a:1"])).Message);
+        Assert.Equal("'a' is not host:port", Assert.Throws<ConfigurationException>(() => ClusterArguments.Endpoints(["a"])).Message);
+    }
+
+    [Fact]
+    public async Task UnknownSubcommandsAreNamed()
+    {
+        Assert.Equal("unknown cluster subcommand 'grow' (create, status, add-node, remove-node)",
+            (await Assert.ThrowsAsync<ConfigurationException>(() => ClusterCommand.RunAsync(["grow"]))).Message);
+        Assert.Equal("cluster needs a subcommand: create, status, add-node or remove-node",
+            (await Assert.ThrowsAsync<ConfigurationException>(() => ClusterCommand.RunAsync([]))).Message);
+    }
+}

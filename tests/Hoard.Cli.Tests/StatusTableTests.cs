@@ -1,0 +1,54 @@
+namespace Hoard.Cli.Tests;
+
+public class StatusTableTests
+{
+    private const string A = "5e1c0a9d3b7f4e2a8c6d1b0f9e3a7c5d2b8f4e6a";
+    private const string B = "9b2d4f6a8c0e1a3c5e7b9d0f2a4c6e8b1d3f5a7c";
+    private const string C = "c4e6a8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2";
+    private const string D = "0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e";
+
+    [Fact]
+    public void ShowsOneLinePerNodeInSlotOrderThenTheClusterAsTheNodeSeesIt()
+    {
+        var nodes = ClusterNodeEntry.ParseAll(
+            $"{B} 127.0.0.1:7001@17001 master - 0 1718000000000 2 connected 5461-10922\n" +
+            $"{D} 127.0.0.1:7003@17003 slave {C} 0 1718000000000 3 connected\n" +
+            $"{C} 127.0.0.1:7002@17002 master,fail - 1718000000000 1718000000000 3 disconnected 10923-16383\n" +
+            $"{A} 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-5460\n");
+        var info = ClusterInfo.Parse(
+            "cluster_state:ok\r\ncluster_current_epoch:3\r\ncluster_known_nodes:4\r\ncluster_consensus_role:voter\r\n" +
+            "cluster_consensus:ok\r\ncluster_consensus_leader:127.0.0.1:7001\r\n");
+
+        var expected = """
+            ID        ENDPOINT        ROLE                 FLAGS   EPOCH  SLOTS  RANGES
+            5e1c0a9d  127.0.0.1:7000  primary              myself  1      5461   0-5460
+            9b2d4f6a  127.0.0.1:7001  primary              -       2      5462   5461-10922
+            c4e6a8b0  127.0.0.1:7002  primary              fail    3      5461   10923-16383
+            0d1e2f3a  127.0.0.1:7003  replica of c4e6a8b0  -       3      0      -
+
+            cluster state     ok
+            current epoch     3
+            known nodes       4
+            consensus leader  127.0.0.1:7001
+            majority          yes
+            answered by       127.0.0.1:7000 (voter)
+
+            """;
+        Assert.Equal(expected.ReplaceLineEndings(), StatusTable.Format(nodes, info));
+    }
+
+    [Fact]
+    public void ALoneNodeWithoutMajorityOrLeaderSaysSo()
+    {
+        var nodes = ClusterNodeEntry.ParseAll($"{A} 127.0.0.1:7000@17000 myself,master - 0 0 0 connected\n");
+        var info = ClusterInfo.Parse("cluster_state:fail\r\ncluster_current_epoch:0\r\ncluster_known_nodes:1\r\n" +
+            "cluster_consensus_role:follower\r\ncluster_consensus:no-majority\r\ncluster_consensus_leader:-\r\n");
+
+        var text = StatusTable.Format(nodes, info);
+
+        Assert.Contains("5e1c0a9d  127.0.0.1:7000  primary  myself  0      0      -\n", text, StringComparison.Ordinal);
+        Assert.Contains("consensus leader  none\n", text, StringComparison.Ordinal);
+        Assert.Contains("majority          no\n", text, StringComparison.Ordinal);
+        Assert.Contains("answered by       127.0.0.1:7000 (follower)\n", text, StringComparison.Ordinal);
+    }
+}
