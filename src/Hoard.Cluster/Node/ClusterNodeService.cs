@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Hoard.Cluster.Consensus;
 using Hoard.Cluster.Topology;
@@ -138,7 +139,7 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
                 {
                     if (forwarded.Error is null)
                     {
-                        await CatchUpAsync(token).ConfigureAwait(false);
+                        await CatchUpAsync(forwarded.Epoch, token).ConfigureAwait(false);
                     }
 
                     return forwarded.Error;
@@ -156,8 +157,11 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
     /// <summary>Runs a change another node sent (HOARD.PROPOSE): only the leader accepts one.</summary>
     /// <param name="entry">The entry's bytes.</param>
     /// <param name="cancellationToken">Gives up.</param>
-    /// <returns>Null when committed, else the error text (<c>TRYAGAIN …</c> when this node does not lead).</returns>
-    public async Task<string?> AcceptProposalAsync(ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
+    /// <returns>
+    /// On success the leader's epoch once the change applied (the proposer waits until it has that epoch too);
+    /// else the error text (<c>TRYAGAIN …</c> when this node does not lead).
+    /// </returns>
+    public async Task<ProposalAnswer> AcceptProposalAsync(ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
     {
         TopologyEntry decoded;
         try
@@ -166,19 +170,23 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
         }
         catch (InvalidDataException e)
         {
-            return "ERR " + e.Message;
+            return new ProposalAnswer("ERR " + e.Message, 0);
         }
 
         try
         {
-            return IsLeader
-                ? await ProposeAsLeaderAsync(decoded, entry.ToArray(), cancellationToken).ConfigureAwait(false)
-                : "TRYAGAIN not the consensus leader";
+            if (IsLeader)
+            {
+                var error = await ProposeAsLeaderAsync(decoded, entry.ToArray(), cancellationToken).ConfigureAwait(false);
+                return new ProposalAnswer(error, Topology.Epoch);
+            }
         }
         catch (NotLeaderException)
         {
-            return "TRYAGAIN not the consensus leader";
+            // Lost the leadership meanwhile.
         }
+
+        return new ProposalAnswer("TRYAGAIN not the consensus leader", 0);
     }
 
     /// <summary>Takes a topology pushed by the leader (HOARD.TOPOLOGY) if it is newer than this node's.</summary>
@@ -253,9 +261,12 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
         try
         {
             var reply = await _peers.CallAsync(target.Value.ClientEndPoint, ["HOARD.PROPOSE"u8.ToArray(), entry], token).ConfigureAwait(false);
-            return reply.IsError && reply.Text?.StartsWith("TRYAGAIN", StringComparison.Ordinal) == true
-                ? null
-                : new Forwarded(reply.IsError ? reply.Text : null);
+            if (!reply.IsError)
+            {
+                return new Forwarded(null, long.TryParse(reply.Text, CultureInfo.InvariantCulture, out var epoch) ? epoch : 0);
+            }
+
+            return reply.Text?.StartsWith("TRYAGAIN", StringComparison.Ordinal) == true ? null : new Forwarded(reply.Text, 0);
         }
         catch (IOException e)
         {
@@ -264,16 +275,23 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
         }
     }
 
-    /// <summary>After a change committed elsewhere: wait until this node's topology includes it.</summary>
-    private async Task CatchUpAsync(CancellationToken token)
+    /// <summary>After a change committed elsewhere: wait until this node's topology has reached <paramref name="epoch"/>.</summary>
+    private async Task CatchUpAsync(long epoch, CancellationToken token)
     {
         if (_log is not null)
         {
             await _log.ReadBarrierAsync(token).ConfigureAwait(false);
+            return;
         }
-        else
+
+        // A follower pulls until it has the change (a voter it asks may lag the leader by a moment).
+        while (Topology.Epoch < epoch)
         {
             await PullAsync(token).ConfigureAwait(false);
+            if (Topology.Epoch < epoch)
+            {
+                await Task.Delay(RetryDelay / 5, token).ConfigureAwait(false);
+            }
         }
     }
 
@@ -307,6 +325,6 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
         }
     }
 
-    /// <summary>The leader's answer to a forwarded change: null when it committed.</summary>
-    private readonly record struct Forwarded(string? Error);
+    /// <summary>The leader's answer to a forwarded change: no error and its epoch when it committed.</summary>
+    private readonly record struct Forwarded(string? Error, long Epoch);
 }

@@ -38,6 +38,32 @@ public class ClusterTests
     }
 
     [Fact]
+    public async Task HoardClusterCreateFormsAClusterAndStatusShowsIt()
+    {
+        await using var cluster = await LocalCluster.StartAsync();
+        var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
+
+        var create = await RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)}");
+        foreach (var endpoint in cluster.Endpoints)
+        {
+            Assert.Contains(endpoint, create, StringComparison.Ordinal);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            var info = await cluster.InfoAsync(i);
+            Assert.Contains("cluster_state:ok", info, StringComparison.Ordinal);
+            Assert.Contains("cluster_known_nodes:3", info, StringComparison.Ordinal);
+            Assert.Contains("cluster_slots_assigned:16384", info, StringComparison.Ordinal);
+        }
+
+        var status = await RunAsync("dotnet", $"\"{hoard}\" cluster status {cluster.Endpoints[1]}");
+        Assert.Contains("0-5460", status, StringComparison.Ordinal);
+        Assert.Contains("5461-10922", status, StringComparison.Ordinal);
+        Assert.Contains("10923-16383", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StackExchangeRedisWritesAndReadsTenThousandKeysAcrossTheNodes()
     {
         await using var cluster = await LocalCluster.StartAsync();

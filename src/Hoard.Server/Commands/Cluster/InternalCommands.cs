@@ -1,4 +1,6 @@
+using Hoard.Cluster.Node;
 using Hoard.Cluster.Topology;
+using Hoard.Protocol;
 
 namespace Hoard.Server.Commands.Cluster;
 
@@ -25,7 +27,14 @@ internal static class InternalCommands
         }
 
         var entry = c[1].ToArray();
-        c.Defer(DeferredReplies.FromChange(cluster.AcceptProposalAsync(entry, CancellationToken.None)));
+        c.Defer(AnswerAsync(cluster.AcceptProposalAsync(entry, CancellationToken.None)));
+    }
+
+    /// <summary>The leader's epoch as an integer on success, so the proposer can wait until it has caught up.</summary>
+    private static async Task<DeferredReply> AnswerAsync(Task<ProposalAnswer> proposal)
+    {
+        var answer = await proposal.ConfigureAwait(false);
+        return answer.Error is { } error ? DeferredReplies.Error(error) : (ref RespWriter w) => w.WriteInteger(answer.Epoch);
     }
 
     private static void Topology(ref CommandContext c)
