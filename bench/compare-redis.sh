@@ -39,33 +39,10 @@ done
 deadline=$((SECONDS + MAX_SECONDS))
 echo "target,test,pipeline,round,rps,p99_ms" >"$RESULTS"
 
-# bench TARGET PIPELINE ROUND [N]: one redis-benchmark run, its SET and GET lines appended to $RESULTS.
-bench() {
-  local target=$1 pipeline=$2 round=$3 n=${4:-$REQUESTS} out
-  if ((SECONDS > deadline)); then
-    echo "MAX_SECONDS=$MAX_SECONDS reached: stopping early, the table uses the rounds that finished" >&2
-    return 1
-  fi
-  if ! out=$(timeout "$RUN_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "${SERVER_PORT[$target]}" -t set,get \
-      -c "$CLIENTS" -n "$n" -r "$KEYSPACE" -d "$VALUE_SIZE" -P "$pipeline" --csv 2>>"$BENCH_LOGS/redis-benchmark.err"); then
-    echo "redis-benchmark against $target -P $pipeline failed or took over ${RUN_TIMEOUT}s" >&2
-    return 0
-  fi
-  # --csv: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-  if ((round > 0)); then
-    awk -F, -v t="$target" -v p="$pipeline" -v r="$round" '
-      { gsub(/"/, "") }
-      $1 == "SET" || $1 == "GET" { print t "," $1 "," p "," r "," $2 "," $7 }' <<<"$out" >>"$RESULTS"
-  fi
-  awk -F, -v t="$target" -v p="$pipeline" -v r="$round" '
-    { gsub(/"/, "") }
-    $1 == "SET" || $1 == "GET" { printf "  %-16s -P %-3s %s %10.0f rps  p99 %6.3f ms%s\n", t, p, $1, $2, $7, (r == 0 ? "  (warm-up)" : "") }' <<<"$out" >&2
-}
-
 echo "load average before: $(cat /proc/loadavg)" >&2
 log "warm-up: $((REQUESTS / 10)) requests per target at -P 16 (JIT, pools), not counted"
 for t in "${targets[@]}"; do
-  bench "$t" 16 0 $((REQUESTS / 10)) || break
+  run_redis_benchmark "$t" 16 0 $((REQUESTS / 10)) || break
 done
 
 stopped=0
@@ -73,7 +50,7 @@ for round in $(seq 1 "$ROUNDS"); do
   log "round $round/$ROUNDS"
   for pipeline in $PIPELINES; do
     for t in "${targets[@]}"; do
-      bench "$t" "$pipeline" "$round" || { stopped=1; break 3; }
+      run_redis_benchmark "$t" "$pipeline" "$round" "$REQUESTS" || { stopped=1; break 3; }
     done
   done
 done

@@ -1,6 +1,6 @@
-# Shared by bench/compare-redis.sh and bench/memory-redis.sh (source it, don't run it): installs the reference
-# servers when missing, builds hoard, starts servers on free 127.0.0.1 ports, waits for them (bounded), and kills
-# every process it started when the calling script exits.
+# Shared by bench/compare-redis.sh, bench/compare-cluster.sh and bench/memory-redis.sh (source it, don't run it):
+# installs the reference servers when missing, builds hoard, starts servers or clusters on free 127.0.0.1 ports,
+# waits for them (bounded), runs redis-benchmark, and kills every process it started when the calling script exits.
 #
 # Targets (names for --targets):
 #   hoard           src/Hoard.Cli `hoard serve` (Release): Socket + System.IO.Pipelines
@@ -18,7 +18,7 @@ HOARD_BIN=$BENCH_ROOT/src/Hoard.Cli/bin/Release/net10.0/hoard
 PROBE_DLL=$BENCH_ROOT/bench/KestrelProbe/bin/Release/net10.0/KestrelProbe.dll
 GARNET_BIN=$BENCH_CACHE/garnet/garnet-server
 
-declare -A SERVER_PID=() SERVER_PORT=() VARIANT_ENV=()
+declare -A SERVER_PID=() SERVER_PORT=() VARIANT_ENV=() CLUSTER_PORTS=()
 STARTED_PIDS=()
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -44,7 +44,17 @@ trap 'exit 130' INT TERM
 
 # A port the kernel says is free on 127.0.0.1 (another process could take it before the server binds: rare).
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  free_ports 1
+}
+
+# free_ports N: N distinct free ports, one a line (every socket is held until all are chosen).
+free_ports() {
+  python3 -c '
+import socket, sys
+held = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in held:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in held))' "$1"
 }
 
 ensure_redis() {
@@ -156,16 +166,24 @@ start_server() {
       cmd=("$bin" serve --port "$port" --bind 127.0.0.1 --loglevel warning)
       ;;
   esac
-  # `env` execs the server, so $! is the server's own pid (its /proc/<pid>/status is the server's).
-  env "${envs[@]}" "${cmd[@]}" >"$BENCH_LOGS/$target.log" 2>&1 &
-  local pid=$!
+  # `env` execs the server, so the pid is the server's own (its /proc/<pid>/status is the server's).
+  launch "$target" "$port" env "${envs[@]}" "${cmd[@]}"
+  SERVER_PID[$target]=$LAUNCHED_PID
+  SERVER_PORT[$target]=$port
+  log "$target: pid $LAUNCHED_PID, 127.0.0.1:$port${envs:+ (${envs[*]})}"
+}
+
+# launch NAME PORT COMMAND…: runs COMMAND in the background (output in $BENCH_LOGS/NAME.log), registers it for
+# stop_all_servers, and waits until PORT answers PING (30 s at most); sets LAUNCHED_PID.
+launch() {
+  local name=$1 port=$2 pid i
+  shift 2
+  "$@" >"$BENCH_LOGS/$name.log" 2>&1 &
+  pid=$!
   STARTED_PIDS+=("$pid")
-  local i
   for i in $(seq 1 150); do
     if redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG; then
-      SERVER_PID[$target]=$pid
-      SERVER_PORT[$target]=$port
-      log "$target: pid $pid, 127.0.0.1:$port${envs:+ (${envs[*]})}"
+      LAUNCHED_PID=$pid
       return 0
     fi
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -173,7 +191,95 @@ start_server() {
     fi
     sleep 0.2
   done
-  echo "$target did not answer PING on 127.0.0.1:$port within 30 s; its log:" >&2
-  tail -20 "$BENCH_LOGS/$target.log" >&2
+  echo "$name did not answer PING on 127.0.0.1:$port within 30 s; its log:" >&2
+  tail -20 "$BENCH_LOGS/$name.log" >&2
   exit 1
+}
+
+# start_cluster TARGET NODES: NODES primaries of TARGET (hoard or redis) in cluster mode on free ports, formed with
+# `redis-cli --cluster create … --cluster-yes` (all masters, even slot ranges); waits until every node reports
+# cluster_state:ok. Sets SERVER_PORT[TARGET] to the first node (redis-benchmark --cluster's entry point) and
+# CLUSTER_PORTS[TARGET] to all of them. Both get a free cluster (bus) port: Redis's default, port + 10000, may not
+# exist. Hoard: the first 3 nodes are the consensus voters, any others follow.
+start_cluster() {
+  local target=$1 nodes=$2 ports bus voters=() endpoints=() i dir
+  mapfile -t ports < <(free_ports $((2 * nodes)))
+  bus=("${ports[@]:nodes}")
+  ports=("${ports[@]:0:nodes}")
+  for ((i = 0; i < nodes && i < 3; i++)); do
+    voters+=("127.0.0.1:${ports[i]}@${bus[i]}")
+  done
+  for ((i = 0; i < nodes; i++)); do
+    dir=$BENCH_LOGS/$target-node-$i
+    mkdir -p "$dir"
+    case $target in
+      hoard)
+        launch "$target-node-$i" "${ports[i]}" "$HOARD_BIN" serve --port "${ports[i]}" --bind 127.0.0.1 \
+          --loglevel warning --cluster-enabled yes --cluster-port "${bus[i]}" \
+          --cluster-voters "$(IFS=,; echo "${voters[*]}")" --cluster-node-timeout 1000 --dir "$dir" ;;
+      redis)
+        launch "$target-node-$i" "${ports[i]}" redis-server --port "${ports[i]}" --bind 127.0.0.1 --daemonize no \
+          --loglevel warning --cluster-enabled yes --cluster-port "${bus[i]}" --save "" --appendonly no \
+          --cluster-config-file "$dir/nodes-${ports[i]}.conf" --dir "$dir" ;;
+      *) echo "start_cluster: unknown target '$target'" >&2; exit 2 ;;
+    esac
+    endpoints+=("127.0.0.1:${ports[i]}")
+    log "$target node $i: pid $LAUNCHED_PID, 127.0.0.1:${ports[i]}"
+  done
+  # A hoard node answers PING a moment before its cluster mode is attached: wait for CLUSTER INFO as well.
+  wait_for "every $target node answers CLUSTER INFO" all_cluster_info cluster_state "${ports[@]}"
+  timeout 60 redis-cli --cluster create "${endpoints[@]}" --cluster-yes >"$BENCH_LOGS/$target-create.log" 2>&1 ||
+    { echo "redis-cli --cluster create failed for $target:" >&2; tail -20 "$BENCH_LOGS/$target-create.log" >&2; exit 1; }
+  wait_for "every $target node reports cluster_state:ok" all_cluster_info cluster_state:ok "${ports[@]}"
+  SERVER_PORT[$target]=${ports[0]}
+  CLUSTER_PORTS[$target]="${ports[*]}"
+  log "$target cluster formed: ${endpoints[*]}"
+}
+
+# all_cluster_info TEXT PORT…: true when CLUSTER INFO of every port contains TEXT.
+all_cluster_info() {
+  local text=$1 port
+  shift
+  for port in "$@"; do
+    timeout 5 redis-cli -h 127.0.0.1 -p "$port" cluster info 2>/dev/null | grep -q "$text" || return 1
+  done
+}
+
+# wait_for WHAT COMMAND…: runs COMMAND every 0.2 s until it succeeds, for 30 s at most, else ends the script.
+wait_for() {
+  local what=$1 i
+  shift
+  for i in $(seq 1 150); do
+    "$@" && return 0
+    sleep 0.2
+  done
+  echo "timed out after 30 s waiting until $what (logs: $BENCH_LOGS)" >&2
+  exit 1
+}
+
+# run_redis_benchmark TARGET PIPELINE ROUND N [ARGS…]: one `redis-benchmark -t set,get` run of N requests against
+# SERVER_PORT[TARGET] (ARGS: extra options, e.g. --cluster), its SET and GET lines appended to $RESULTS as
+# target,test,pipeline,round,rps,p99_ms (round 0 is a warm-up: printed, not kept). Uses the caller's CLIENTS,
+# KEYSPACE, VALUE_SIZE, RUN_TIMEOUT, MAX_SECONDS and deadline (a $SECONDS value); false once that has passed.
+run_redis_benchmark() {
+  local target=$1 pipeline=$2 round=$3 n=$4 out
+  shift 4
+  if ((SECONDS > deadline)); then
+    echo "MAX_SECONDS=$MAX_SECONDS reached: stopping early, the table uses the rounds that finished" >&2
+    return 1
+  fi
+  if ! out=$(timeout "$RUN_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "${SERVER_PORT[$target]}" "$@" -t set,get \
+      -c "$CLIENTS" -n "$n" -r "$KEYSPACE" -d "$VALUE_SIZE" -P "$pipeline" --csv 2>>"$BENCH_LOGS/redis-benchmark.err"); then
+    echo "redis-benchmark against $target -P $pipeline failed or took over ${RUN_TIMEOUT}s" >&2
+    return 0
+  fi
+  # --csv: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+  if ((round > 0)); then
+    awk -F, -v t="$target" -v p="$pipeline" -v r="$round" '
+      { gsub(/"/, "") }
+      $1 == "SET" || $1 == "GET" { print t "," $1 "," p "," r "," $2 "," $7 }' <<<"$out" >>"$RESULTS"
+  fi
+  awk -F, -v t="$target" -v p="$pipeline" -v r="$round" '
+    { gsub(/"/, "") }
+    $1 == "SET" || $1 == "GET" { printf "  %-16s -P %-3s %s %10.0f rps  p99 %6.3f ms%s\n", t, p, $1, $2, $7, (r == 0 ? "  (warm-up)" : "") }' <<<"$out" >&2
 }

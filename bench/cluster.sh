@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# bench/ClusterBench (topology change latency, leader failover) on real hoard processes; see its Program.cs.
+#   bench/cluster.sh changes [--changes 50] [--nodes 4] [--probe route|epoch] [--poll-pause-ms 0] [--csv FILE]
+#   bench/cluster.sh failover [--trials 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build bench/ClusterBench -c Release -v quiet -nologo >&2
+# exec: Ctrl-C and SIGTERM reach the bench itself, which kills the nodes it started.
+exec dotnet bench/ClusterBench/bin/Release/net10.0/ClusterBench.dll "$@"
