@@ -108,7 +108,10 @@ public sealed class HoardServer : IAsyncDisposable
     /// <summary>Routes keyed commands by slot in cluster mode; null otherwise.</summary>
     internal SlotRouter? Router { get; private set; }
 
-    /// <summary>Binds every address, joins the cluster in cluster mode, and starts accepting clients and expiring keys.</summary>
+    /// <summary>
+    /// Binds every address, joins the cluster in cluster mode, then starts accepting clients and expiring keys.
+    /// Clients that connect while the node joins wait in the listen backlog, so none sees a half-started node.
+    /// </summary>
     public async Task StartAsync()
     {
         foreach (var address in Options.Bind)
@@ -118,15 +121,20 @@ public sealed class HoardServer : IAsyncDisposable
             listener.Bind(new IPEndPoint(address, Options.Port));
             listener.Listen(511);
             _listeners.Add(listener);
+        }
+
+        if (Options.Cluster.Enabled)
+        {
+            await StartClusterAsync().ConfigureAwait(false);
+        }
+
+        foreach (var listener in _listeners)
+        {
             _loops.Add(AcceptLoopAsync(listener));
             ServerLog.Listening(_logger, listener.LocalEndPoint);
         }
 
         _loops.Add(ExpireLoopAsync());
-        if (Options.Cluster.Enabled)
-        {
-            await StartClusterAsync().ConfigureAwait(false);
-        }
     }
 
     private async Task StartClusterAsync()

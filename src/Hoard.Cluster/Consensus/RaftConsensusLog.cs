@@ -96,6 +96,24 @@ public sealed class RaftConsensusLog : IConsensusLog
         {
             throw new NotLeaderException(Leader);
         }
+
+        // Followers learn the new commit index from the next round of appends; without this one they would wait
+        // for the next heartbeat (half the lower election timeout, 150 ms) before applying the entry. Not awaited:
+        // it waits for every reachable member, and a slow one must not delay the caller.
+        _ = AnnounceCommitAsync(running);
+    }
+
+    private async Task AnnounceCommitAsync(RaftCluster running)
+    {
+        using var timeout = new CancellationTokenSource(options.UpperElectionTimeout);
+        try
+        {
+            await running.ForceReplicationAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or RaftNotLeaderException or ObjectDisposedException)
+        {
+            // Leadership moved or the member stops: the next leader's appends carry the commit.
+        }
     }
 
     /// <inheritdoc />
