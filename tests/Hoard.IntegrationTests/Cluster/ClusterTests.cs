@@ -64,6 +64,35 @@ public class ClusterTests
     }
 
     [Fact]
+    public async Task HoardClusterAddNodeAndRemoveNodeChangeTheNodeTable()
+    {
+        await using var cluster = await LocalCluster.StartAsync(nodes: 4);
+        var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
+        await RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints[..3])}");
+        Assert.Contains("cluster_known_nodes:1", await cluster.InfoAsync(3), StringComparison.Ordinal);
+
+        await RunAsync("dotnet", $"\"{hoard}\" cluster add-node {cluster.Endpoints[3]} {cluster.Endpoints[0]}");
+        for (var i = 0; i < 4; i++)
+        {
+            var index = i;
+            await LocalCluster.WaitUntilAsync(async () => (await cluster.InfoAsync(index)).Contains("cluster_known_nodes:4", StringComparison.Ordinal));
+        }
+
+        var newcomer = (string)(await cluster.CallAsync(3, "CLUSTER", "MYID"))!;
+        Assert.Contains(newcomer, (string)(await cluster.CallAsync(1, "CLUSTER", "NODES"))!, StringComparison.Ordinal);
+
+        await RunAsync("dotnet", $"\"{hoard}\" cluster remove-node {cluster.Endpoints[0]} {newcomer}");
+        for (var i = 0; i < 4; i++)
+        {
+            var index = i;
+            var expected = index == 3 ? "cluster_known_nodes:1" : "cluster_known_nodes:3";
+            await LocalCluster.WaitUntilAsync(async () => (await cluster.InfoAsync(index)).Contains(expected, StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(newcomer, (string)(await cluster.CallAsync(2, "CLUSTER", "NODES"))!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StackExchangeRedisWritesAndReadsTenThousandKeysAcrossTheNodes()
     {
         await using var cluster = await LocalCluster.StartAsync();
