@@ -45,7 +45,7 @@ for t in "${targets[@]}"; do
 done
 
 deadline=$((SECONDS + MAX_SECONDS))
-echo "target,test,pipeline,round,rps,p99_ms" >"$RESULTS"
+echo "target,test,pipeline,round,rps,p99_ms,server_us,client_cpu" >"$RESULTS"
 echo "load average before: $(cat /proc/loadavg)" >&2
 log "warm-up: $((REQUESTS / 10)) requests per cluster (JIT, pools, slot maps), not counted"
 for t in "${targets[@]}"; do

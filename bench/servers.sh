@@ -42,6 +42,16 @@ stop_all_servers() {
 trap 'stop_all_servers' EXIT
 trap 'exit 130' INT TERM
 
+# cpu_ticks PID: the process's user + system CPU time so far, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# Runs a command (argv[2:]) and writes the CPU seconds it and its children used to the file argv[1].
+CHILD_CPU='import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write(f"{u.ru_utime + u.ru_stime:.3f}")
+sys.exit(code)'
+
 # A port the kernel says is free on 127.0.0.1 (another process could take it before the server binds: rare).
 free_port() {
   free_ports 1
@@ -259,25 +269,35 @@ wait_for() {
 
 # run_redis_benchmark TARGET PIPELINE ROUND N [ARGS…]: one `redis-benchmark -t set,get` run of N requests against
 # SERVER_PORT[TARGET] (ARGS: extra options, e.g. --cluster), its SET and GET lines appended to $RESULTS as
-# target,test,pipeline,round,rps,p99_ms (round 0 is a warm-up: printed, not kept). Uses the caller's CLIENTS,
-# KEYSPACE, VALUE_SIZE, RUN_TIMEOUT, MAX_SECONDS and deadline (a $SECONDS value); false once that has passed.
+# target,test,pipeline,round,rps,p99_ms,server_us,client_cpu — server_us: the server process's CPU time per request
+# over the run (SET and GET together; empty when the target has no single SERVER_PID), client_cpu: redis-benchmark's
+# CPU time over the run's wall time, in % of one core (near 100: the client, not the server, sets the pace).
 run_redis_benchmark() {
-  local target=$1 pipeline=$2 round=$3 n=$4 out
+  local target=$1 pipeline=$2 round=$3 n=$4 out pid before after started ended client server_us client_cpu
   shift 4
   if ((SECONDS > deadline)); then
     echo "MAX_SECONDS=$MAX_SECONDS reached: stopping early, the table uses the rounds that finished" >&2
     return 1
   fi
-  if ! out=$(timeout "$RUN_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "${SERVER_PORT[$target]}" "$@" -t set,get \
+  pid=${SERVER_PID[$target]:-}
+  before=$([[ -n $pid ]] && cpu_ticks "$pid" || echo 0)
+  started=$(date +%s.%N)
+  if ! out=$(timeout "$RUN_TIMEOUT" python3 -c "$CHILD_CPU" "$BENCH_LOGS/client-cpu" redis-benchmark -h 127.0.0.1 \
+      -p "${SERVER_PORT[$target]}" "$@" -t set,get \
       -c "$CLIENTS" -n "$n" -r "$KEYSPACE" -d "$VALUE_SIZE" -P "$pipeline" --csv 2>>"$BENCH_LOGS/redis-benchmark.err"); then
     echo "redis-benchmark against $target -P $pipeline failed or took over ${RUN_TIMEOUT}s" >&2
     return 0
   fi
+  ended=$(date +%s.%N)
+  after=$([[ -n $pid ]] && cpu_ticks "$pid" || echo 0)
+  client=$(cat "$BENCH_LOGS/client-cpu")
+  server_us=$([[ -n $pid ]] && awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { printf "%.2f", t / hz * 1e6 / (2 * n) }')
+  client_cpu=$(awk -v c="$client" -v s="$started" -v e="$ended" 'BEGIN { printf "%.0f", 100 * c / (e - s) }')
   # --csv: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
   if ((round > 0)); then
-    awk -F, -v t="$target" -v p="$pipeline" -v r="$round" '
+    awk -F, -v t="$target" -v p="$pipeline" -v r="$round" -v su="$server_us" -v cc="$client_cpu" '
       { gsub(/"/, "") }
-      $1 == "SET" || $1 == "GET" { print t "," $1 "," p "," r "," $2 "," $7 }' <<<"$out" >>"$RESULTS"
+      $1 == "SET" || $1 == "GET" { print t "," $1 "," p "," r "," $2 "," $7 "," su "," cc }' <<<"$out" >>"$RESULTS"
   fi
   awk -F, -v t="$target" -v p="$pipeline" -v r="$round" '
     { gsub(/"/, "") }
