@@ -40,11 +40,21 @@ internal static class HoardProcess
     }
 
     /// <summary>A loopback port free now.</summary>
-    public static int FreePort()
+    public static int FreePort() => FreePorts(1)[0];
+
+    /// <summary>Distinct loopback ports free now: every listener stays open until all are chosen.</summary>
+    public static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
     }
 
     /// <summary>Whether a listener could be opened on the loopback port now.</summary>

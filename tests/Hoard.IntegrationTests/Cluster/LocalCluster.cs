@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using Hoard.Server.Tests.Support;
 
@@ -20,7 +19,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private LocalCluster(int nodes, int voters)
     {
-        var ports = FreePorts(2 * nodes);
+        var ports = HoardProcess.FreePorts(2 * nodes);
         Ports = ports[..nodes];
         ClusterPorts = ports[nodes..];
         _processes = new Process?[nodes];
@@ -166,20 +165,5 @@ public sealed class LocalCluster : IAsyncDisposable
 
         await Task.Yield();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    /// <summary>Distinct free ports: every listener stays open until all are chosen.</summary>
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Dispose());
-        }
     }
 }
