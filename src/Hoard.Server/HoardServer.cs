@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Hoard.Cluster.Consensus;
 using Hoard.Cluster.Node;
+using Hoard.Cluster.Topology;
 using Hoard.Protocol;
 using Hoard.Server.Cluster;
 using Hoard.Server.Commands;
@@ -10,6 +11,7 @@ using Hoard.Server.Commands.Server;
 using Hoard.Server.Configuration;
 using Hoard.Server.Connections;
 using Hoard.Server.PubSub;
+using Hoard.Server.Replication;
 using Hoard.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -55,7 +57,11 @@ public sealed class HoardServer : IAsyncDisposable
         SlowLog = new SlowLog(options);
         PubSub = new PubSubHub { OutputLimit = options.PubSubOutputLimit };
         Metrics = new ServerMetrics(this);
+        Replication = new ReplicationManager(this, _loggers);
     }
+
+    /// <summary>The replication stream and replicas of a primary, or the link of a replica.</summary>
+    public ReplicationManager Replication { get; }
 
     /// <summary>Commands slower than <c>slowlog-log-slower-than</c> (SLOWLOG).</summary>
     public SlowLog SlowLog { get; }
@@ -137,6 +143,13 @@ public sealed class HoardServer : IAsyncDisposable
         _loops.Add(ExpireLoopAsync());
     }
 
+    /// <summary>A replica in the topology copies its shard's primary; a primary copies no one.</summary>
+    private void FollowRole(ClusterTopology topology, string myId)
+    {
+        var primary = topology.Nodes.TryGetValue(myId, out var me) && me.Role == NodeRole.Replica ? topology.PrimaryOf(me.ShardId) : null;
+        _ = primary is null ? Replication.StopReplicatingAsync() : Replication.ReplicateFromAsync(primary.Host, primary.Port);
+    }
+
     private async Task StartClusterAsync()
     {
         var options = Options.Cluster;
@@ -154,7 +167,11 @@ public sealed class HoardServer : IAsyncDisposable
         Func<ClusterSettings, IReplicatedState, IConsensusLog> consensus = options.ConsensusFactory ?? ((s, state) => RaftMembership.Create(s, state, _loggers));
         var router = new SlotRouter();
         var cluster = new ClusterNodeService(settings, state => consensus(settings, state), Options.RequirePass, _loggers);
-        cluster.TopologyChanged += topology => router.Update(topology, cluster.MyId);
+        cluster.TopologyChanged += topology =>
+        {
+            router.Update(topology, cluster.MyId);
+            FollowRole(topology, cluster.MyId);
+        };
         router.Update(cluster.Topology, cluster.MyId);
         Router = router;
         Cluster = cluster;
@@ -209,6 +226,8 @@ public sealed class HoardServer : IAsyncDisposable
         {
             await Cluster.DisposeAsync().ConfigureAwait(false);
         }
+
+        await Replication.DisposeAsync().ConfigureAwait(false);
 
         Metrics.Dispose();
         Keyspace.Dispose();

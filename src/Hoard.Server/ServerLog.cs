@@ -20,4 +20,13 @@ internal static partial class ServerLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "client {Id} closed for overcoming of output buffer limits ({Pending} bytes of pubsub messages pending)")]
     public static partial void OutputLimitReached(ILogger logger, long id, long pending);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "replication link to {Host}:{Port} lost: {Reason}")]
+    public static partial void ReplicaLinkLost(ILogger logger, string host, int port, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "replicating {Host}:{Port} from offset {Offset}")]
+    public static partial void ReplicaLinkUp(ILogger logger, string host, int port, long offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "replica on client {Id} fell out of the backlog at offset {Offset}: it will resynchronise")]
+    public static partial void ReplicaFellBehind(ILogger logger, long id, long offset);
 }

@@ -40,6 +40,9 @@ public sealed class ServerOptions
     /// </summary>
     public long PubSubOutputLimit { get; set; } = PubSub.PubSubHub.DefaultOutputLimit;
 
+    /// <summary>Bytes of replication stream a primary keeps for replicas that reconnect (<c>repl-backlog-size</c>).</summary>
+    public long ReplicationBacklogSize { get; set; } = 1024 * 1024;
+
     /// <summary>Cluster mode: slots, the consensus group, routing (<c>cluster-*</c>).</summary>
     public ClusterOptions Cluster { get; } = new();
 

@@ -3,6 +3,7 @@ using Hoard.Server.Commands.Connection;
 using Hoard.Server.Commands.Hashes;
 using Hoard.Server.Commands.Keys;
 using Hoard.Server.Commands.PubSub;
+using Hoard.Server.Commands.Replication;
 using Hoard.Server.Commands.Server;
 using Hoard.Server.Commands.Strings;
 
@@ -22,6 +23,7 @@ internal static class BuiltInCommands
         ServerCommands.Register(table);
         CommandCommands.Register(table);
         ClusterCommands.Register(table);
+        ReplicationCommands.Register(table);
         return table;
     }
 }

@@ -54,6 +54,13 @@ public sealed class CommandDispatcher
             return; // redirected or refused, as Redis does before running a command
         }
 
+        if ((definition.Flags & CommandFlags.Write) != 0 && _server.Cluster is null && _server.Replication.IsReplica)
+        {
+            definition.Statistics.RecordRejected();
+            writer.WriteError("READONLY You can't write against a read only replica."u8);
+            return;
+        }
+
         var started = Stopwatch.GetTimestamp();
         var errorsBefore = writer.ErrorsWritten;
         var context = new CommandContext(_server, session, command, writer);
@@ -82,6 +89,11 @@ public sealed class CommandDispatcher
         if (_server.SlowLog.IsSlow(elapsed))
         {
             _server.SlowLog.Add(session, command, elapsed);
+        }
+
+        if ((definition.Flags & CommandFlags.Write) != 0 && _server.Replication.Backlog is { } backlog)
+        {
+            session.LastWriteOffset = backlog.Offset; // at or after this write's record: what WAIT waits for
         }
 
         session.LastCommand = definition.Name;

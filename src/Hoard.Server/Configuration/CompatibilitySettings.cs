@@ -28,10 +28,9 @@ internal static class CompatibilitySettings
         yield return Stored("rdbcompression", "yes", mutable: true, YesNo);
         yield return Stored("stop-writes-on-bgsave-error", "yes", mutable: true, YesNo);
 
-        // Replication: always a master with no replicas.
+        // Replication: stored for clients that probe them.
         yield return Stored("replica-read-only", "yes", mutable: true, YesNo, key: "replica-read-only");
         yield return Stored("slave-read-only", "yes", mutable: true, YesNo, key: "replica-read-only");
-        yield return Stored("repl-backlog-size", "1048576", mutable: true, MemoryValue);
         yield return Stored("min-replicas-to-write", "0", mutable: true, Range(0, int.MaxValue));
 
         // Connections.

@@ -85,6 +85,8 @@ public static class ConfigRegistry
                 s.ReaderOptions.MaxBulkLength = x;
             }
         }), Mutable: true);
+        yield return new("repl-backlog-size", (o, _) => Text(o.ReplicationBacklogSize),
+            (o, _, v) => Memory(v, 16 * 1024, x => o.ReplicationBacklogSize = x), Mutable: false);
         foreach (var setting in ClusterConfigSettings.All())
         {
             yield return setting;

@@ -48,6 +48,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
     private readonly CancellationTokenSource _closing = new();
     private long _pendingBytes;
     private int _overflowed;
+    private Task? _feed;
 
     public ClientConnection(HoardServer server, Socket socket, ILogger logger)
     {
@@ -108,6 +109,11 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
                 }
                 while (more && !close);
 
+                if (Session.Feed is { } feed && _feed is null)
+                {
+                    _feed = FeedAsync(feed, token); // PSYNC: this connection now streams to a replica
+                }
+
                 Session.LastActiveAt = DateTimeOffset.UtcNow;
                 if (close)
                 {
@@ -131,6 +137,11 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
             _pushes.Writer.TryComplete();
             await _closing.CancelAsync().ConfigureAwait(false);
             await pump.ConfigureAwait(false);
+            if (_feed is not null)
+            {
+                await _feed.ConfigureAwait(false);
+                _server.Replication.Forget(Session.Id);
+            }
         }
     }
 
@@ -248,6 +259,11 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
 
                 _server.Dispatcher.Execute(Session, _command, ref writer);
                 _reader.AuthRequired = !Session.Authenticated;
+                if (Session.Feed is not null && _feed is null)
+                {
+                    return false; // PSYNC: the feed starts after this batch's replies are sent
+                }
+
                 if (Session.Deferred is not null)
                 {
                     more = true; // send what came before; the deferred reply and the rest follow in order

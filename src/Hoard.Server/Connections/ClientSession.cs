@@ -81,6 +81,15 @@ public sealed class ClientSession
     /// <summary>READONLY was sent: reads of a replica's slots run on the replica instead of being moved.</summary>
     public bool ReadOnly { get; set; }
 
+    /// <summary>Set by PSYNC: the connection streams the replication feed to this client, a replica.</summary>
+    public Replication.ReplicaFeed? Feed { get; set; }
+
+    /// <summary>The client port a replica gave with REPLCONF listening-port.</summary>
+    public int ReplicaListeningPort { get; set; }
+
+    /// <summary>The replication stream's offset after this client's last write (WAIT waits for replicas to reach it).</summary>
+    public long LastWriteOffset { get; set; }
+
     /// <summary>A reply the last command deferred (<see cref="Commands.CommandContext.Defer"/>), until it is written.</summary>
     public Task<Commands.DeferredReply>? Deferred { get; set; }
 

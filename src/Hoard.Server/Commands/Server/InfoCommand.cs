@@ -209,8 +209,8 @@ internal static class InfoCommand
         Line(text, "total_commands_processed", server.Metrics.TotalCommands);
         Line(text, "instantaneous_ops_per_sec", server.Metrics.InstantaneousOpsPerSecond);
         Line(text, "rejected_connections", 0);
-        Line(text, "sync_full", 0);
-        Line(text, "sync_partial_ok", 0);
+        Line(text, "sync_full", server.Replication.FullSyncs);
+        Line(text, "sync_partial_ok", server.Replication.PartialSyncs);
         Line(text, "sync_partial_err", 0);
         Line(text, "expired_keys", stats.ExpiredKeys);
         Line(text, "evicted_keys", stats.EvictedKeys);
@@ -226,17 +226,44 @@ internal static class InfoCommand
     private static void Replication(StringBuilder text, HoardServer server)
     {
         Header(text, "Replication");
-        Line(text, "role", "master");
-        Line(text, "connected_slaves", 0);
+        var replication = server.Replication;
+        if (replication.Link is { } link)
+        {
+            Line(text, "role", "slave");
+            Line(text, "master_host", link.Host);
+            Line(text, "master_port", link.Port);
+            Line(text, "master_link_status", link.IsUp ? "up" : "down");
+            Line(text, "master_last_io_seconds_ago", (long)(DateTime.UtcNow - link.LastIo).TotalSeconds);
+            Line(text, "master_sync_in_progress", link.State == "sync" ? 1 : 0);
+            Line(text, "slave_read_repl_offset", link.Offset);
+            Line(text, "slave_repl_offset", link.Offset);
+            Line(text, "slave_priority", 100);
+            Line(text, "slave_read_only", 1);
+            Line(text, "replica_announced", 1);
+        }
+        else
+        {
+            Line(text, "role", "master");
+        }
+
+        var replicas = replication.Replicas;
+        Line(text, "connected_slaves", replicas.Count);
+        var index = 0;
+        foreach (var replica in replicas)
+        {
+            Line(text, $"slave{index++}", $"ip={replica.Address},port={replica.ListeningPort},state={(replica.Online ? "online" : "wait_bgsave")},offset={replica.AckedOffset},lag={replica.LagSeconds}");
+        }
+
+        var backlog = replication.Backlog;
         Line(text, "master_failover_state", "no-failover");
-        Line(text, "master_replid", server.Metrics.ReplicationId);
+        Line(text, "master_replid", replication.ReplicationId);
         Line(text, "master_replid2", new string('0', 40));
-        Line(text, "master_repl_offset", 0);
+        Line(text, "master_repl_offset", replication.Offset);
         Line(text, "second_repl_offset", -1);
-        Line(text, "repl_backlog_active", 0);
-        Line(text, "repl_backlog_size", 1048576);
-        Line(text, "repl_backlog_first_byte_offset", 0);
-        Line(text, "repl_backlog_histlen", 0);
+        Line(text, "repl_backlog_active", backlog is null ? 0 : 1);
+        Line(text, "repl_backlog_size", backlog?.Capacity ?? server.Options.ReplicationBacklogSize);
+        Line(text, "repl_backlog_first_byte_offset", backlog?.FirstOffset ?? 0);
+        Line(text, "repl_backlog_histlen", backlog is null ? 0 : backlog.Offset - backlog.FirstOffset);
     }
 
     private static void Cpu(StringBuilder text)

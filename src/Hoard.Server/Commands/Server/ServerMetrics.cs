@@ -23,16 +23,12 @@ public sealed class ServerMetrics : IDisposable
     {
         _server = server ?? throw new ArgumentNullException(nameof(server));
         RunId = RandomHex();
-        ReplicationId = RandomHex();
         _lastTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         _timer = new Timer(_ => Sample(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
 
     /// <summary>40 random hex characters, fixed for the process's node (INFO <c>run_id</c>).</summary>
     public string RunId { get; }
-
-    /// <summary>The replication id INFO replication shows (<c>master_replid</c>).</summary>
-    public string ReplicationId { get; }
 
     /// <summary>Commands run since start or CONFIG RESETSTAT (the sum of every command's calls).</summary>
     public long TotalCommands => _server.Commands.All.Sum(d => d.Statistics.Calls);

@@ -1,0 +1,202 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Hoard.Storage.Replication;
+using Microsoft.Extensions.Logging;
+
+namespace Hoard.Server.Replication;
+
+/// <summary>
+/// A replica's connection to its primary: PSYNC, then the snapshot (on a full sync) and the stream of records,
+/// applied to the local keyspace in order, with REPLCONF ACK after every burst. Reconnects (with a partial sync
+/// when the primary still holds the offset) until disposed.
+/// </summary>
+public sealed class ReplicaLink : IAsyncDisposable
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
+    private readonly HoardServer _server;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _run = Task.CompletedTask;
+    private long _offset;
+
+    internal ReplicaLink(HoardServer server, string host, int port, ILogger logger)
+    {
+        _server = server;
+        Host = host;
+        Port = port;
+        _logger = logger;
+    }
+
+    /// <summary>The primary's address.</summary>
+    public string Host { get; }
+
+    /// <summary>The primary's client port.</summary>
+    public int Port { get; }
+
+    /// <summary>The primary's replication id once a sync began, else null (the next PSYNC asks for a full sync).</summary>
+    public string? ReplicationId { get; private set; }
+
+    /// <summary>The stream offset up to which this replica applied records.</summary>
+    public long Offset => Interlocked.Read(ref _offset);
+
+    /// <summary>Redis's link states: <c>connect</c>, <c>sync</c> (full sync under way), <c>connected</c>.</summary>
+    public string State { get; private set; } = "connect";
+
+    /// <summary>Whether the stream flows (INFO's <c>master_link_status:up</c>).</summary>
+    public bool IsUp => State == "connected";
+
+    /// <summary>When the last bytes came from the primary.</summary>
+    public DateTime LastIo { get; private set; } = DateTime.UtcNow;
+
+    internal void Start() => _run = Task.Run(() => RunAsync(_stopping.Token));
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _run.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await SyncAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or InvalidDataException or FormatException)
+            {
+                ServerLog.ReplicaLinkLost(_logger, Host, Port, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            State = "connect";
+            try
+            {
+                await Task.Delay(RetryDelay, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SyncAsync(CancellationToken stopping)
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(Host, Port, stopping).ConfigureAwait(false);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        var reader = new StreamReaderBuffer(stream);
+        if (_server.Options.RequirePass is { } password)
+        {
+            await SendAsync(stream, stopping, "AUTH", password).ConfigureAwait(false);
+            Expect(await reader.ReadLineAsync(stopping).ConfigureAwait(false), "+OK");
+        }
+
+        var myPort = _server.EndPoints[0].Port.ToString(CultureInfo.InvariantCulture);
+        await SendAsync(stream, stopping, "REPLCONF", "listening-port", myPort).ConfigureAwait(false);
+        Expect(await reader.ReadLineAsync(stopping).ConfigureAwait(false), "+OK");
+        await SendAsync(stream, stopping, "PSYNC", ReplicationId ?? "?", Offset.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        var answer = await reader.ReadLineAsync(stopping).ConfigureAwait(false);
+        var words = answer.Split(' ');
+        if (words[0] == "+FULLRESYNC" && words.Length == 3)
+        {
+            State = "sync";
+            _server.Keyspace.FlushAll();
+            ReplicationId = words[1];
+            await ApplySnapshotAsync(reader, stopping).ConfigureAwait(false);
+            Interlocked.Exchange(ref _offset, long.Parse(words[2], CultureInfo.InvariantCulture));
+        }
+        else if (words[0] != "+CONTINUE")
+        {
+            throw new InvalidDataException($"PSYNC answered '{answer}'");
+        }
+
+        State = "connected";
+        ServerLog.ReplicaLinkUp(_logger, Host, Port, Offset);
+        await SendAckAsync(stream, stopping).ConfigureAwait(false);
+        await ApplyStreamAsync(reader, stream, stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>Snapshot frames (<c>$n</c> bulks of whole records) until an empty one.</summary>
+    private async Task ApplySnapshotAsync(StreamReaderBuffer reader, CancellationToken stopping)
+    {
+        while (true)
+        {
+            var header = await reader.ReadLineAsync(stopping).ConfigureAwait(false);
+            if (header.Length < 2 || header[0] != '$')
+            {
+                throw new InvalidDataException($"expected a snapshot frame, got '{header}'");
+            }
+
+            var length = int.Parse(header.AsSpan(1), CultureInfo.InvariantCulture);
+            if (length == 0)
+            {
+                await reader.ReadExactlyAsync(2, stopping).ConfigureAwait(false);
+                return;
+            }
+
+            var frame = await reader.ReadExactlyAsync(length + 2, stopping).ConfigureAwait(false);
+            ApplyRecords(frame.AsSpan(0, length), out var used);
+            if (used != length)
+            {
+                throw new InvalidDataException("a snapshot frame ends inside a record");
+            }
+        }
+    }
+
+    /// <summary>The stream: raw records, applied as they complete; an ACK after every burst.</summary>
+    private async Task ApplyStreamAsync(StreamReaderBuffer reader, NetworkStream stream, CancellationToken stopping)
+    {
+        while (true)
+        {
+            var data = await reader.ReadAvailableAsync(stopping).ConfigureAwait(false);
+            LastIo = DateTime.UtcNow;
+            ApplyRecords(data.Span, out var used);
+            reader.Consume(used);
+            Interlocked.Add(ref _offset, used);
+            await SendAckAsync(stream, stopping).ConfigureAwait(false);
+        }
+    }
+
+    private void ApplyRecords(ReadOnlySpan<byte> data, out int used)
+    {
+        used = 0;
+        while (ReplicationRecord.TryGetLength(data[used..], out var length))
+        {
+            _server.Keyspace.Apply(data.Slice(used, length));
+            used += length;
+        }
+    }
+
+    private Task SendAckAsync(NetworkStream stream, CancellationToken stopping) =>
+        SendAsync(stream, stopping, "REPLCONF", "ACK", Offset.ToString(CultureInfo.InvariantCulture));
+
+    private static async Task SendAsync(NetworkStream stream, CancellationToken stopping, params string[] args)
+    {
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"*{args.Length}\r\n");
+        foreach (var arg in args)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(arg)}\r\n{arg}\r\n");
+        }
+
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), stopping).ConfigureAwait(false);
+    }
+
+    private static void Expect(string line, string expected)
+    {
+        if (line != expected)
+        {
+            throw new InvalidDataException($"the primary answered '{line}'");
+        }
+    }
+}
