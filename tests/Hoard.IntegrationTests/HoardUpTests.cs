@@ -78,9 +78,38 @@ public class HoardUpTests
         }
     }
 
-    private static Process StartUp(int port, out StringBuilder errors)
+    [Fact]
+    [Trait("Category", "Cluster")]
+    public async Task UpWithReplicasStartsEachShardsPrimaryAndReplicas()
     {
-        var up = Start($"up --shards 3 --port {port} --dir \"{Path.Combine(Path.GetTempPath(), $"hoard-up-test-{port}")}\"");
+        var port = FreeBasePort(4);
+        using var up = StartUp(port, out var errors, "--shards 2 --replicas 1");
+        var nodes = new List<int>();
+        try
+        {
+            nodes = await WaitUntilReadyAsync(up, errors);
+            Assert.Equal(4, nodes.Count);
+            await using var client = await RespClient.ConnectAsync(port + 3);
+            var lines = ((string)(await client.CallAsync("CLUSTER", "NODES"))!).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var primaries = lines.Where(l => l.Split(' ')[2].Contains("master", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToList();
+            var replicas = lines.Where(l => l.Split(' ')[2].Contains("slave", StringComparison.Ordinal)).Select(l => l.Split(' ')[3]).ToList();
+            Assert.Equal(2, primaries.Count);
+            Assert.Equal(primaries.Order(StringComparer.Ordinal), replicas.Order(StringComparer.Ordinal)); // one replica per primary
+            await AssertSlotsCoveredAsync(port);
+
+            Assert.Equal(0, Signal(up.Id, "TERM"));
+            await up.WaitForExitAsync().WaitAsync(ExitBound);
+            await AssertAllExitAsync(nodes);
+        }
+        finally
+        {
+            Cleanup(up, nodes);
+        }
+    }
+
+    private static Process StartUp(int port, out StringBuilder errors, string layout = "--shards 3")
+    {
+        var up = Start($"up {layout} --port {port} --dir \"{Path.Combine(Path.GetTempPath(), $"hoard-up-test-{port}")}\"");
         var captured = new StringBuilder();
         up.ErrorDataReceived += (_, e) =>
         {
