@@ -52,7 +52,7 @@ public class HoardUpTests
         }
         finally
         {
-            Cleanup(up, nodes);
+            Cleanup(up, nodes, port);
         }
     }
 
@@ -74,7 +74,7 @@ public class HoardUpTests
         }
         finally
         {
-            Cleanup(up, nodes);
+            Cleanup(up, nodes, port);
         }
     }
 
@@ -103,13 +103,13 @@ public class HoardUpTests
         }
         finally
         {
-            Cleanup(up, nodes);
+            Cleanup(up, nodes, port);
         }
     }
 
     private static Process StartUp(int port, out StringBuilder errors, string layout = "--shards 3")
     {
-        var up = Start($"up {layout} --port {port} --dir \"{Path.Combine(Path.GetTempPath(), $"hoard-up-test-{port}")}\"");
+        var up = Start($"up {layout} --port {port} --dir \"{DirectoryOf(port)}\"");
         var captured = new StringBuilder();
         up.ErrorDataReceived += (_, e) =>
         {
@@ -214,13 +214,21 @@ public class HoardUpTests
         throw new InvalidOperationException("no free ports for a local cluster");
     }
 
-    private static void Cleanup(Process up, List<int> nodes)
+    private static string DirectoryOf(int port) => Path.Combine(Path.GetTempPath(), $"hoard-up-test-{port}");
+
+    private static void Cleanup(Process up, List<int> nodes, int port)
     {
         StopIfRunning(up);
         foreach (var pid in nodes.Where(p => IsRunning(p) && File.ReadAllText($"/proc/{p}/cmdline").Contains("hoard", StringComparison.Ordinal)))
         {
             using var node = Process.GetProcessById(pid);
             node.Kill();
+            node.WaitForExit();
+        }
+
+        if (Directory.Exists(DirectoryOf(port)))
+        {
+            Directory.Delete(DirectoryOf(port), recursive: true);
         }
     }
 }
