@@ -18,6 +18,9 @@ internal static partial class CliLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Node} meets {Other}")]
     public static partial void Meeting(ILogger logger, NodeEndpoint node, NodeEndpoint other);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Node} replicates {Primary}")]
+    public static partial void Replicating(ILogger logger, NodeEndpoint node, NodeEndpoint primary);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "waiting for the {Count} nodes to agree")]
     public static partial void WaitingForAgreement(ILogger logger, int count);
 

@@ -8,14 +8,16 @@ namespace Hoard.Cli;
 /// </summary>
 /// <param name="Positional">The words that are not options, in order.</param>
 /// <param name="Password">The nodes' password, or null.</param>
-internal sealed record ClusterArguments(IReadOnlyList<string> Positional, string? Password)
+/// <param name="Replicas">How many replicas each primary gets (<c>--replicas</c>, default 0).</param>
+internal sealed record ClusterArguments(IReadOnlyList<string> Positional, string? Password, int Replicas)
 {
     /// <summary>Parses <paramref name="args"/>; <c>--replicas</c> is accepted only when <paramref name="takesReplicas"/>.</summary>
-    /// <exception cref="ConfigurationException">An option is unknown, lacks its value, or asks for replicas.</exception>
+    /// <exception cref="ConfigurationException">An option is unknown, lacks its value, or --replicas is not a number.</exception>
     public static ClusterArguments Parse(IReadOnlyList<string> args, bool takesReplicas)
     {
         var positional = new List<string>();
         string? password = null;
+        var replicas = 0;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -24,7 +26,7 @@ internal sealed record ClusterArguments(IReadOnlyList<string> Positional, string
                     password = Value(args, ++i, "-a");
                     break;
                 case "--replicas" when takesReplicas:
-                    RequireNoReplicas(Value(args, ++i, "--replicas"));
+                    replicas = ReplicaCount(Value(args, ++i, "--replicas"));
                     break;
                 case var option when option.StartsWith('-'):
                     throw new ConfigurationException($"unknown option '{option}'");
@@ -34,7 +36,7 @@ internal sealed record ClusterArguments(IReadOnlyList<string> Positional, string
             }
         }
 
-        return new ClusterArguments(positional, password);
+        return new ClusterArguments(positional, password, replicas);
     }
 
     /// <summary>The endpoints among the positional words, checked to be <c>host:port</c> and distinct.</summary>
@@ -49,17 +51,8 @@ internal sealed record ClusterArguments(IReadOnlyList<string> Positional, string
     private static string Value(IReadOnlyList<string> args, int index, string option) =>
         index < args.Count ? args[index] : throw new ConfigurationException($"{option} needs a value");
 
-    private static void RequireNoReplicas(string text)
-    {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var replicas))
-        {
-            throw new ConfigurationException($"--replicas needs a number, not '{text}'");
-        }
-
-        if (replicas > 0)
-        {
-            throw new ConfigurationException(
-                $"--replicas {replicas}: replicas come with replication, a later Hoard feature; today a cluster is made of primaries only (--replicas 0)");
-        }
-    }
+    private static int ReplicaCount(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var replicas)
+            ? replicas
+            : throw new ConfigurationException($"--replicas needs a number, not '{text}'");
 }

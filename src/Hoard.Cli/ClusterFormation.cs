@@ -1,13 +1,13 @@
 using System.Globalization;
-using Hoard.Cluster.Topology;
 using Microsoft.Extensions.Logging;
 
 namespace Hoard.Cli;
 
 /// <summary>
-/// Forms a cluster out of empty nodes in cluster mode, for <c>hoard cluster create</c> and <c>hoard up</c>: every
-/// node takes an even share of the 16384 slots (joining the node table as it does), the first node meets the
-/// others, and the nodes are asked until they all agree.
+/// Forms a cluster out of empty nodes in cluster mode, for <c>hoard cluster create</c> and <c>hoard up</c>, as a
+/// <see cref="ClusterLayout"/> says: every primary takes its share of the 16384 slots (joining the node table as it
+/// does), the first primary meets the other nodes, each replica is told its primary (CLUSTER REPLICATE) once it knows
+/// it, and the nodes are asked until they all agree.
 /// </summary>
 /// <param name="nodes">Calls the nodes.</param>
 /// <param name="logger">Where progress goes.</param>
@@ -18,8 +18,9 @@ internal sealed class ClusterFormation(NodeClient nodes, ILogger logger)
 
     /// <summary>Forms the cluster; returns once every node says cluster_state:ok with the same current epoch.</summary>
     /// <exception cref="CommandFailedException">A node is unreachable, not in cluster mode or not empty, or the nodes did not agree in time.</exception>
-    public async Task CreateAsync(IReadOnlyList<NodeEndpoint> endpoints, CancellationToken cancellationToken)
+    public async Task CreateAsync(ClusterLayout layout, CancellationToken cancellationToken)
     {
+        var endpoints = layout.Nodes;
         foreach (var node in endpoints)
         {
             await RequireEmptyClusterNodeAsync(node, cancellationToken).ConfigureAwait(false);
@@ -27,18 +28,22 @@ internal sealed class ClusterFormation(NodeClient nodes, ILogger logger)
 
         await Polling.UntilAsync(() => NoMajorityAsync(endpoints, cancellationToken), Bound,
             "the consensus group found no majority (are the voters in --cluster-voters running?)", cancellationToken).ConfigureAwait(false);
-        var ranges = SlotRange.SplitEvenly(endpoints.Count);
-        for (var i = 0; i < endpoints.Count; i++)
+        foreach (var (node, slots) in layout.Primaries)
         {
-            CliLog.AssigningSlots(logger, ranges[i], endpoints[i]);
-            await nodes.CallAsync(endpoints[i], ["CLUSTER", "ADDSLOTSRANGE", Text(ranges[i].Start), Text(ranges[i].End)], cancellationToken)
-                .ConfigureAwait(false);
+            CliLog.AssigningSlots(logger, slots, node);
+            await nodes.CallAsync(node, ["CLUSTER", "ADDSLOTSRANGE", Text(slots.Start), Text(slots.End)], cancellationToken).ConfigureAwait(false);
         }
 
+        var first = endpoints[0];
         foreach (var other in endpoints.Skip(1))
         {
-            CliLog.Meeting(logger, endpoints[0], other);
-            await nodes.CallAsync(endpoints[0], ["CLUSTER", "MEET", other.Host, Text(other.Port)], cancellationToken).ConfigureAwait(false);
+            CliLog.Meeting(logger, first, other);
+            await nodes.CallAsync(first, ["CLUSTER", "MEET", other.Host, Text(other.Port)], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (layout.Replicas.Count > 0)
+        {
+            await ReplicateAsync(layout, cancellationToken).ConfigureAwait(false);
         }
 
         CliLog.WaitingForAgreement(logger, endpoints.Count);
@@ -79,6 +84,36 @@ internal sealed class ClusterFormation(NodeClient nodes, ILogger logger)
             if (info.HasMajority == false)
             {
                 return $"{node} says cluster_consensus:{info.Consensus}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Once every node knows the others (a replica must know its primary, and it learns the topology from the
+    /// consensus group a moment after the first primary met it), each replica is told its primary's id.
+    /// </summary>
+    private async Task ReplicateAsync(ClusterLayout layout, CancellationToken cancellationToken)
+    {
+        await Polling.UntilAsync(() => NotAllKnownAsync(layout.Nodes, cancellationToken), Bound, "the nodes did not all meet", cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var (replica, primary) in layout.Replicas)
+        {
+            var primaryId = await nodes.CallAsync(primary, ["CLUSTER", "MYID"], cancellationToken).ConfigureAwait(false);
+            CliLog.Replicating(logger, replica, primary);
+            await nodes.CallAsync(replica, ["CLUSTER", "REPLICATE", primaryId], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string?> NotAllKnownAsync(IReadOnlyList<NodeEndpoint> endpoints, CancellationToken cancellationToken)
+    {
+        foreach (var node in endpoints)
+        {
+            var info = await nodes.ClusterInfoAsync(node, cancellationToken).ConfigureAwait(false);
+            if (info.KnownNodes != endpoints.Count)
+            {
+                return $"{node} knows {info.KnownNodes} of {endpoints.Count} nodes";
             }
         }
 

@@ -46,10 +46,12 @@ internal static class HoardCommand
         usage: hoard serve [config-file] [--port 6379] [--bind 127.0.0.1] [--maxmemory 1gb]
                            [--maxmemory-policy s3fifo] [--databases 16] [--requirepass secret] [--<redis.conf name> value …]
                  runs one node until Ctrl-C, SIGTERM or SHUTDOWN
-               hoard up [--shards 3] [--port 7000] [--dir PATH] [--<redis.conf name> value …]
-                 runs a local cluster on 127.0.0.1 ports 7000… (nodes' data and logs in PATH) until Ctrl-C or SIGTERM
+               hoard up [--shards 3] [--replicas 0] [--port 7000] [--dir PATH] [--<redis.conf name> value …]
+                 runs a local cluster of shards × (1 + replicas) nodes on 127.0.0.1 ports 7000… (nodes' data and logs
+                 in PATH) until Ctrl-C or SIGTERM
                hoard cluster create host:port host:port … [--replicas 0] [-a password]
-                 forms a cluster of empty nodes started with --cluster-enabled yes, slots split evenly
+                 forms a cluster of empty nodes started with --cluster-enabled yes: nodes / (1 + replicas) primaries
+                 with the slots split evenly, the other nodes their replicas
                hoard cluster status host:port [-a password]
                hoard cluster add-node new-host:port existing-host:port [-a password]
                hoard cluster remove-node existing-host:port node-id [-a password]

@@ -11,13 +11,7 @@ internal static class StatusTable
     /// <summary>Formats CLUSTER NODES and CLUSTER INFO as one node answered them.</summary>
     public static string Format(IReadOnlyList<ClusterNodeEntry> nodes, ClusterInfo info)
     {
-        var rows = nodes
-            .OrderBy(n => n.IsReplica)
-            .ThenBy(n => n.Slots.Count == 0 ? int.MaxValue : n.Slots.Min(r => r.Start))
-            .ThenBy(n => n.Address, StringComparer.Ordinal)
-            .Select(Row)
-            .Prepend(Headers)
-            .ToList();
+        var rows = InTableOrder(nodes).Select(Row).Prepend(Headers).ToList();
         var widths = Enumerable.Range(0, Headers.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var text = new StringBuilder();
         foreach (var row in rows)
@@ -34,6 +28,20 @@ internal static class StatusTable
             .AppendLine(CultureInfo.InvariantCulture, $"majority          {info.HasMajority switch { true => "yes", false => "no", null => "unknown" }}")
             .AppendLine(CultureInfo.InvariantCulture, $"answered by       {myself?.Address ?? "unknown"} ({info.ConsensusRole ?? "unknown role"})");
         return text.ToString();
+    }
+
+    /// <summary>The primaries in slot order, each followed by its replicas; then replicas of a primary not listed.</summary>
+    private static IEnumerable<ClusterNodeEntry> InTableOrder(IReadOnlyList<ClusterNodeEntry> nodes)
+    {
+        var primaries = nodes
+            .Where(n => !n.IsReplica)
+            .OrderBy(n => n.Slots.Count == 0 ? int.MaxValue : n.Slots.Min(r => r.Start))
+            .ThenBy(n => n.Address, StringComparer.Ordinal)
+            .ToList();
+        var replicas = nodes.Where(n => n.IsReplica).OrderBy(n => n.Address, StringComparer.Ordinal).ToList();
+        return primaries
+            .SelectMany(p => replicas.Where(r => r.PrimaryId == p.Id).Prepend(p))
+            .Concat(replicas.Where(r => !primaries.Any(p => p.Id == r.PrimaryId)));
     }
 
     private static string[] Row(ClusterNodeEntry node) =>

@@ -52,7 +52,7 @@ internal static class UpCommand
             await Polling.UntilAsync(() => NotAnsweringAsync(children, nodes, stopping.Token), StartBound, "the nodes did not start", stopping.Token)
                 .ConfigureAwait(false);
             var endpoints = children.Select(c => c.Endpoint).ToList();
-            await new ClusterFormation(nodes, logger).CreateAsync(endpoints, stopping.Token).ConfigureAwait(false);
+            await new ClusterFormation(nodes, logger).CreateAsync(ClusterLayout.Plan(endpoints, options.Replicas), stopping.Token).ConfigureAwait(false);
             PrintNodes(options, children);
             await ClusterStatusCommand.PrintAsync(nodes, endpoints[0], stopping.Token).ConfigureAwait(false);
             PrintConnect(options);
@@ -129,7 +129,8 @@ internal static class UpCommand
 
     private static void PrintNodes(UpOptions options, List<NodeProcess> children)
     {
-        Console.WriteLine($"Hoard cluster of {children.Count} nodes is up; data and logs in {options.Directory}");
+        var replicas = options.Replicas == 0 ? "" : $" ({options.Shards} primaries with {options.Replicas} {(options.Replicas == 1 ? "replica" : "replicas")} each)";
+        Console.WriteLine($"Hoard cluster of {children.Count} nodes{replicas} is up; data and logs in {options.Directory}");
         foreach (var child in children)
         {
             Console.WriteLine($"  {child.Endpoint}  pid {child.Pid}  log {child.LogPath}");

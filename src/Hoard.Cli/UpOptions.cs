@@ -4,32 +4,36 @@ using Hoard.Cluster.Node;
 namespace Hoard.Cli;
 
 /// <summary>
-/// What <c>hoard up [--shards 3] [--port 7000] [--dir PATH] [--&lt;redis.conf name&gt; value …]</c> starts: the
-/// nodes' ports, where they keep their data and logs, and the settings passed to every node.
+/// What <c>hoard up [--shards 3] [--replicas 0] [--port 7000] [--dir PATH] [--&lt;redis.conf name&gt; value …]</c>
+/// starts: the nodes' ports, where they keep their data and logs, and the settings passed to every node.
 /// </summary>
-/// <param name="Shards">How many nodes (each a primary with its share of the slots).</param>
+/// <param name="Shards">How many primaries, each with its share of the slots.</param>
+/// <param name="Replicas">How many replicas each primary gets.</param>
 /// <param name="Port">The first node's client port; the others follow.</param>
 /// <param name="Directory">Where the nodes' data directories and logs go.</param>
 /// <param name="NodeSettings">The other flags, passed to every node.</param>
-internal sealed record UpOptions(int Shards, int Port, string Directory, IReadOnlyList<(string Name, string Value)> NodeSettings)
+internal sealed record UpOptions(int Shards, int Replicas, int Port, string Directory, IReadOnlyList<(string Name, string Value)> NodeSettings)
 {
     /// <summary>The address every node listens on and announces.</summary>
     public const string Host = "127.0.0.1";
 
     /// <summary>The most nodes one <c>hoard up</c> starts: each is a process of its own on this machine.</summary>
-    public const int MaxShards = 100;
+    public const int MaxNodes = 100;
 
     /// <summary>Settings <c>hoard up</c> gives each node itself (besides <c>port</c> and <c>dir</c>, which are its own flags).</summary>
     private static readonly string[] SetPerNode = ["cluster-enabled", "cluster-port", "cluster-voters"];
 
-    /// <summary>The nodes' client ports.</summary>
-    public IEnumerable<int> Ports => Enumerable.Range(Port, Shards);
+    /// <summary>How many nodes: every shard's primary and replicas.</summary>
+    public int NodeCount => Shards * (Replicas + 1);
+
+    /// <summary>The nodes' client ports: the primaries' first, then the replicas'.</summary>
+    public IEnumerable<int> Ports => Enumerable.Range(Port, NodeCount);
 
     /// <summary>
     /// The consensus voters every node is given: the first three nodes, or the first alone below three nodes (two
     /// voters would stop with either one, so a second voter adds nothing but a way to lose the majority).
     /// </summary>
-    public string Voters => string.Join(',', Ports.Take(Shards >= 3 ? 3 : 1).Select(p => new VoterAddress(Host, p, ClusterPort(p))));
+    public string Voters => string.Join(',', Ports.Take(NodeCount >= 3 ? 3 : 1).Select(p => new VoterAddress(Host, p, ClusterPort(p))));
 
     /// <summary>The nodes' <c>requirepass</c>, which <c>hoard up</c> needs to talk to them.</summary>
     public string? Password => NodeSettings.LastOrDefault(s => s.Name == "requirepass").Value;
@@ -39,6 +43,7 @@ internal sealed record UpOptions(int Shards, int Port, string Directory, IReadOn
     public static UpOptions Parse(IReadOnlyList<string> args)
     {
         int? shards = null;
+        var replicas = 0;
         int? port = null;
         string? directory = null;
         var settings = new List<(string Name, string Value)>();
@@ -47,7 +52,10 @@ internal sealed record UpOptions(int Shards, int Port, string Directory, IReadOn
             switch (name)
             {
                 case "shards":
-                    shards = Number(value, 1, MaxShards, $"--shards needs a number of nodes from 1 to {MaxShards}");
+                    shards = Number(value, 1, MaxNodes, $"--shards needs a number of primaries from 1 to {MaxNodes}");
+                    break;
+                case "replicas":
+                    replicas = Number(value, 0, MaxNodes - 1, $"--replicas needs a number of replicas per primary from 0 to {MaxNodes - 1}");
                     break;
                 case "port":
                     port = Number(value, 1, 65535, "--port needs a port number");
@@ -63,16 +71,23 @@ internal sealed record UpOptions(int Shards, int Port, string Directory, IReadOn
             }
         }
 
-        var (count, first) = (shards ?? 3, port ?? 7000);
+        var (shardCount, first) = (shards ?? 3, port ?? 7000);
+        var count = shardCount * (replicas + 1);
+        if (count > MaxNodes)
+        {
+            throw new ConfigurationException(
+                $"--shards {shardCount} with --replicas {replicas} makes {count} nodes; hoard up starts at most {MaxNodes}");
+        }
+
         var lastClusterPort = ClusterPort(first + count - 1);
         if (lastClusterPort > 65535)
         {
             throw new ConfigurationException(
-                $"--port {first} with {count} shards needs cluster ports up to {lastClusterPort} (client port + " +
+                $"--port {first} with {count} nodes needs cluster ports up to {lastClusterPort} (client port + " +
                 $"{VoterAddress.ClusterPortOffset}); choose a --port of at most {65535 - VoterAddress.ClusterPortOffset - count + 1}");
         }
 
-        return new UpOptions(count, first, directory ?? Path.Combine(Path.GetTempPath(), $"hoard-up-{first}"), settings);
+        return new UpOptions(shardCount, replicas, first, directory ?? Path.Combine(Path.GetTempPath(), $"hoard-up-{first}"), settings);
     }
 
     /// <summary>The cluster (consensus) port of the node on client port <paramref name="port"/>.</summary>

@@ -3,23 +3,23 @@ namespace Hoard.Cli.Tests;
 public class ClusterArgumentsTests
 {
     [Fact]
-    public void SeparatesWordsFromPasswordAndAcceptsNoReplicas()
+    public void SeparatesWordsFromPasswordAndReplicas()
     {
-        var parsed = ClusterArguments.Parse(["127.0.0.1:7000", "-a", "secret", "127.0.0.1:7001", "--replicas", "0"], takesReplicas: true);
+        var parsed = ClusterArguments.Parse(["127.0.0.1:7000", "-a", "secret", "127.0.0.1:7001", "--replicas", "1"], takesReplicas: true);
         Assert.Equal(["127.0.0.1:7000", "127.0.0.1:7001"], parsed.Positional);
         Assert.Equal("secret", parsed.Password);
+        Assert.Equal(1, parsed.Replicas);
         Assert.Null(ClusterArguments.Parse(["h:1"], takesReplicas: false).Password);
+        Assert.Equal(0, ClusterArguments.Parse(["h:1"], takesReplicas: true).Replicas);
     }
 
     [Fact]
-    public void ReplicasAreRefusedWithTheReason()
+    public void ReplicasMustBeANumberAndOnlyCreateTakesThem()
     {
-        var error = Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["h:1", "--replicas", "1"], takesReplicas: true));
-        Assert.Equal(
-            "--replicas 1: replicas come with replication, a later Hoard feature; today a cluster is made of primaries only (--replicas 0)",
-            error.Message);
         Assert.Equal("--replicas needs a number, not 'two'",
             Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["--replicas", "two"], takesReplicas: true)).Message);
+        Assert.Equal("--replicas needs a number, not '-1'",
+            Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["--replicas", "-1"], takesReplicas: true)).Message);
         Assert.Equal("unknown option '--replicas'",
             Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["h:1", "--replicas", "0"], takesReplicas: false)).Message);
     }

@@ -13,7 +13,7 @@ public class ClusterFormationTests
         await using var fakes = FakeClusterNodes.Start(3);
         var endpoints = fakes.Endpoints;
 
-        await Formation().CreateAsync(endpoints, CancellationToken.None);
+        await Formation().CreateAsync(ClusterLayout.Plan(endpoints, 0), CancellationToken.None);
 
         Assert.Contains("CLUSTER ADDSLOTSRANGE 0 5460", fakes.ReceivedBy(0));
         Assert.Contains("CLUSTER ADDSLOTSRANGE 5461 10922", fakes.ReceivedBy(1));
@@ -27,12 +27,39 @@ public class ClusterFormationTests
     }
 
     [Fact]
+    public async Task WithReplicasThePrimariesTakeTheSlotsAndTheOthersReplicateThemOnceMet()
+    {
+        await using var fakes = FakeClusterNodes.Start(6);
+        var endpoints = fakes.Endpoints;
+
+        await Formation().CreateAsync(ClusterLayout.Plan(endpoints, 1), CancellationToken.None);
+
+        Assert.Contains("CLUSTER ADDSLOTSRANGE 0 5460", fakes.ReceivedBy(0));
+        Assert.Contains("CLUSTER ADDSLOTSRANGE 10923 16383", fakes.ReceivedBy(2));
+        Assert.Equal([.. endpoints.Skip(1).Select(e => $"CLUSTER MEET 127.0.0.1 {e.Port}")],
+            fakes.ReceivedBy(0).Where(c => c.StartsWith("CLUSTER MEET", StringComparison.Ordinal)));
+        for (var replica = 3; replica < 6; replica++)
+        {
+            Assert.DoesNotContain(fakes.ReceivedBy(replica), c => c.StartsWith("CLUSTER ADDSLOTS", StringComparison.Ordinal));
+            var met = fakes.Received.IndexOf($"{endpoints[0].Port} CLUSTER MEET 127.0.0.1 {endpoints[replica].Port}");
+            var replicated = fakes.Received.IndexOf($"{endpoints[replica].Port} CLUSTER REPLICATE {fakes.IdOf(replica - 3)}");
+            Assert.InRange(met, 0, replicated);
+        }
+
+        var table = StatusTable.Format(
+            await Nodes.ClusterNodesAsync(endpoints[4], CancellationToken.None), await Nodes.ClusterInfoAsync(endpoints[4], CancellationToken.None));
+        var rows = table.Split('\n');
+        var primary1 = Array.FindIndex(rows, r => r.Contains($"{endpoints[1]}  primary", StringComparison.Ordinal));
+        Assert.Contains($"{endpoints[4]}  replica of {fakes.IdOf(1)[..8]}  myself", rows[primary1 + 1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateTouchesNoNodeWhenOneHoldsKeys()
     {
         await using var fakes = FakeClusterNodes.Start(2);
         fakes.SetKeys(1, 5);
 
-        var error = await Assert.ThrowsAsync<CommandFailedException>(() => Formation().CreateAsync(fakes.Endpoints, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => Formation().CreateAsync(ClusterLayout.Plan(fakes.Endpoints, 0), CancellationToken.None));
 
         Assert.Equal($"{fakes.Endpoints[1]} is not empty: it holds 5 keys (a new cluster node must hold none; FLUSHALL it first)", error.Message);
         Assert.DoesNotContain(fakes.Received, c => c.Contains("ADDSLOTSRANGE", StringComparison.Ordinal));
@@ -42,9 +69,9 @@ public class ClusterFormationTests
     public async Task CreateRefusesNodesThatAlreadyFormACluster()
     {
         await using var fakes = FakeClusterNodes.Start(2);
-        await Formation().CreateAsync(fakes.Endpoints, CancellationToken.None);
+        await Formation().CreateAsync(ClusterLayout.Plan(fakes.Endpoints, 0), CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<CommandFailedException>(() => Formation().CreateAsync(fakes.Endpoints, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => Formation().CreateAsync(ClusterLayout.Plan(fakes.Endpoints, 0), CancellationToken.None));
 
         Assert.StartsWith($"{fakes.Endpoints[0]} is not empty: it knows 2 nodes and serves 16384 slots", error.Message, StringComparison.Ordinal);
     }
@@ -53,7 +80,7 @@ public class ClusterFormationTests
     public async Task AddNodeHasTheExistingNodeMeetTheNewOne()
     {
         await using var fakes = FakeClusterNodes.Start(3);
-        await Formation().CreateAsync(fakes.Endpoints.Take(2).ToList(), CancellationToken.None);
+        await Formation().CreateAsync(ClusterLayout.Plan([.. fakes.Endpoints.Take(2)], 0), CancellationToken.None);
 
         Assert.Equal(0, await ClusterAddNodeCommand.RunAsync([fakes.Endpoints[2].ToString(), fakes.Endpoints[1].ToString()]));
 
@@ -65,7 +92,7 @@ public class ClusterFormationTests
     public async Task RemoveNodeForgetsItThenResetsIt()
     {
         await using var fakes = FakeClusterNodes.Start(3);
-        await Formation().CreateAsync(fakes.Endpoints.Take(2).ToList(), CancellationToken.None);
+        await Formation().CreateAsync(ClusterLayout.Plan([.. fakes.Endpoints.Take(2)], 0), CancellationToken.None);
         await ClusterAddNodeCommand.RunAsync([fakes.Endpoints[2].ToString(), fakes.Endpoints[0].ToString()]);
 
         Assert.Equal(0, await ClusterRemoveNodeCommand.RunAsync([fakes.Endpoints[0].ToString(), fakes.IdOf(2)[..10]]));
@@ -82,7 +109,7 @@ public class ClusterFormationTests
         await node.StartAsync();
         var endpoint = new NodeEndpoint("127.0.0.1", node.EndPoints[0].Port);
 
-        var error = await Assert.ThrowsAsync<CommandFailedException>(() => Formation().CreateAsync([endpoint], CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => Formation().CreateAsync(ClusterLayout.Plan([endpoint], 0), CancellationToken.None));
 
         Assert.Equal($"{endpoint} is not in cluster mode (start it with --cluster-enabled yes)", error.Message);
     }
@@ -94,7 +121,7 @@ public class ClusterFormationTests
         var gone = fakes.Endpoints[0];
         await fakes.DisposeAsync();
 
-        var error = await Assert.ThrowsAsync<CommandFailedException>(() => Formation().CreateAsync([gone], CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => Formation().CreateAsync(ClusterLayout.Plan([gone], 0), CancellationToken.None));
 
         Assert.StartsWith($"{gone} did not answer (", error.Message, StringComparison.Ordinal);
     }

@@ -7,8 +7,8 @@ namespace Hoard.Cli.Tests;
 
 /// <summary>
 /// Scripted stand-ins for nodes in cluster mode, answering the commands the CLI sends as the cluster contract says:
-/// ADDSLOTSRANGE puts a node in a node table the fakes share, MEET adds the named node, FORGET and RESET take one
-/// out, CLUSTER INFO and CLUSTER NODES report the table. No consensus and no failures: the CLI's side only.
+/// ADDSLOTSRANGE puts a node in a node table the fakes share, MEET adds the named node, REPLICATE makes a node in
+/// the table a replica of another, FORGET and RESET take one out, CLUSTER INFO, NODES and MYID report the table. No consensus and no failures: the CLI's side only.
 /// </summary>
 internal sealed class FakeClusterNodes : IAsyncDisposable
 {
@@ -113,6 +113,8 @@ internal sealed class FakeClusterNodes : IAsyncDisposable
         ("DBSIZE", _) => $":{node.Keys}\r\n",
         ("CLUSTER", "INFO") => Bulk(ClusterInfo(node)),
         ("CLUSTER", "NODES") => Bulk(string.Concat(Table(node).Select(n => Line(n, n == node)))),
+        ("CLUSTER", "MYID") => Bulk(node.Id),
+        ("CLUSTER", "REPLICATE") => Replicate(node, args[2]),
         ("CLUSTER", "ADDSLOTSRANGE") => Join(node, () => node.Slots.Add((Number(args[2]), Number(args[3])))),
         ("CLUSTER", "MEET") => Join(_nodes.Single(n => n.Port == Number(args[3])), () => { }),
         ("CLUSTER", "FORGET") => Leave(_nodes.Single(n => n.Id == args[2])),
@@ -128,9 +130,22 @@ internal sealed class FakeClusterNodes : IAsyncDisposable
         return "+OK\r\n";
     }
 
+    private string Replicate(Node node, string primaryId)
+    {
+        if (!node.InTable || !_nodes.Any(n => n.InTable && n.Id == primaryId))
+        {
+            return $"-ERR Unknown node {primaryId}\r\n";
+        }
+
+        node.PrimaryId = primaryId;
+        _epoch++;
+        return "+OK\r\n";
+    }
+
     private string Leave(Node node)
     {
         node.InTable = false;
+        node.PrimaryId = null;
         node.Slots.Clear();
         _epoch++;
         return "+OK\r\n";
@@ -147,7 +162,8 @@ internal sealed class FakeClusterNodes : IAsyncDisposable
     }
 
     private static string Line(Node node, bool myself) =>
-        $"{node.Id} 127.0.0.1:{node.Port}@{node.Port + 10000} {(myself ? "myself," : "")}master - 0 0 1 connected" +
+        $"{node.Id} 127.0.0.1:{node.Port}@{node.Port + 10000} {(myself ? "myself," : "")}" +
+        $"{(node.PrimaryId is null ? "master -" : $"slave {node.PrimaryId}")} 0 0 1 connected" +
         string.Concat(node.Slots.Select(s => $" {s.Start}-{s.End}")) + "\n";
 
     private static string Bulk(string text) => $"${Encoding.UTF8.GetByteCount(text)}\r\n{text}\r\n";
@@ -165,6 +181,8 @@ internal sealed class FakeClusterNodes : IAsyncDisposable
         public List<(int Start, int End)> Slots { get; } = [];
 
         public bool InTable { get; set; }
+
+        public string? PrimaryId { get; set; }
 
         public int Keys { get; set; }
     }

@@ -38,6 +38,26 @@ public class StatusTableTests
     }
 
     [Fact]
+    public void EachPrimaryIsFollowedByItsReplicas()
+    {
+        const string E = "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3";
+        const string Gone = "ffffffffffffffffffffffffffffffffffffffff";
+        var nodes = ClusterNodeEntry.ParseAll(
+            $"{D} 127.0.0.1:7003@17003 slave {B} 0 0 2 connected\n" +
+            $"{E} 127.0.0.1:7004@17004 slave {Gone} 0 0 2 connected\n" +
+            $"{C} 127.0.0.1:7002@17002 slave {A} 0 0 1 connected\n" +
+            $"{B} 127.0.0.1:7001@17001 master - 0 0 2 connected 8192-16383\n" +
+            $"{A} 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-8191\n");
+
+        var rows = StatusTable.Format(nodes, ClusterInfo.Parse("")).Split('\n');
+
+        // The replica of a primary the node does not list comes last.
+        Assert.Equal(
+            ["127.0.0.1:7000", "127.0.0.1:7002", "127.0.0.1:7001", "127.0.0.1:7003", "127.0.0.1:7004"],
+            rows[1..6].Select(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]));
+    }
+
+    [Fact]
     public void ALoneNodeWithoutMajorityOrLeaderSaysSo()
     {
         var nodes = ClusterNodeEntry.ParseAll($"{A} 127.0.0.1:7000@17000 myself,master - 0 0 0 connected\n");

@@ -7,6 +7,7 @@ public class UpOptionsTests
     {
         var options = UpOptions.Parse([]);
         Assert.Equal(3, options.Shards);
+        Assert.Equal(0, options.Replicas);
         Assert.Equal([7000, 7001, 7002], options.Ports);
         Assert.Equal(Path.Combine(Path.GetTempPath(), "hoard-up-7000"), options.Directory);
         Assert.Empty(options.NodeSettings);
@@ -21,6 +22,17 @@ public class UpOptionsTests
     public void VotersAreTheFirstThreeNodesOrTheFirstAloneBelowThree(int shards, string voters)
     {
         Assert.Equal(voters, UpOptions.Parse(["--shards", shards.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Voters);
+    }
+
+    [Fact]
+    public void ReplicasMultiplyTheNodesAndTheFirstThreeStillVote()
+    {
+        var options = UpOptions.Parse(["--shards", "3", "--replicas", "1"]);
+        Assert.Equal(6, options.NodeCount);
+        Assert.Equal([7000, 7001, 7002, 7003, 7004, 7005], options.Ports);
+        Assert.Equal("127.0.0.1:7000@17000,127.0.0.1:7001@17001,127.0.0.1:7002@17002", options.Voters);
+        Assert.Equal("127.0.0.1:7000@17000,127.0.0.1:7001@17001,127.0.0.1:7002@17002", UpOptions.Parse(["--shards", "1", "--replicas", "2"]).Voters);
+        Assert.Empty(options.NodeSettings);
     }
 
     [Fact]
@@ -42,12 +54,14 @@ public class UpOptionsTests
     }
 
     [Theory]
-    [InlineData("--shards", "0", "--shards needs a number of nodes from 1 to 100, not '0'")]
-    [InlineData("--shards", "101", "--shards needs a number of nodes from 1 to 100, not '101'")]
-    [InlineData("--shards", "three", "--shards needs a number of nodes from 1 to 100, not 'three'")]
+    [InlineData("--shards", "0", "--shards needs a number of primaries from 1 to 100, not '0'")]
+    [InlineData("--shards", "101", "--shards needs a number of primaries from 1 to 100, not '101'")]
+    [InlineData("--shards", "three", "--shards needs a number of primaries from 1 to 100, not 'three'")]
+    [InlineData("--replicas", "-1", "--replicas needs a number of replicas per primary from 0 to 99, not '-1'")]
+    [InlineData("--replicas", "34", "--shards 3 with --replicas 34 makes 105 nodes; hoard up starts at most 100")]
     [InlineData("--port", "0", "--port needs a port number, not '0'")]
     [InlineData("--port", "70000", "--port needs a port number, not '70000'")]
-    [InlineData("--port", "55535", "--port 55535 with 3 shards needs cluster ports up to 65537 (client port + 10000); choose a --port of at most 55533")]
+    [InlineData("--port", "55535", "--port 55535 with 3 nodes needs cluster ports up to 65537 (client port + 10000); choose a --port of at most 55533")]
     [InlineData("--cluster-voters", "h:1", "--cluster-voters is set by hoard up for each node; leave it out")]
     [InlineData("--cluster-enabled", "no", "--cluster-enabled is set by hoard up for each node; leave it out")]
     public void BadFlagsGetAClearError(string flag, string value, string message)

@@ -52,7 +52,7 @@ public class HoardUpTests
         }
         finally
         {
-            Cleanup(up, nodes);
+            Cleanup(up, nodes, port);
         }
     }
 
@@ -74,13 +74,42 @@ public class HoardUpTests
         }
         finally
         {
-            Cleanup(up, nodes);
+            Cleanup(up, nodes, port);
         }
     }
 
-    private static Process StartUp(int port, out StringBuilder errors)
+    [Fact]
+    [Trait("Category", "Cluster")]
+    public async Task UpWithReplicasStartsEachShardsPrimaryAndReplicas()
     {
-        var up = Start($"up --shards 3 --port {port} --dir \"{Path.Combine(Path.GetTempPath(), $"hoard-up-test-{port}")}\"");
+        var port = FreeBasePort(4);
+        using var up = StartUp(port, out var errors, "--shards 2 --replicas 1");
+        var nodes = new List<int>();
+        try
+        {
+            nodes = await WaitUntilReadyAsync(up, errors);
+            Assert.Equal(4, nodes.Count);
+            await using var client = await RespClient.ConnectAsync(port + 3);
+            var lines = ((string)(await client.CallAsync("CLUSTER", "NODES"))!).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var primaries = lines.Where(l => l.Split(' ')[2].Contains("master", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToList();
+            var replicas = lines.Where(l => l.Split(' ')[2].Contains("slave", StringComparison.Ordinal)).Select(l => l.Split(' ')[3]).ToList();
+            Assert.Equal(2, primaries.Count);
+            Assert.Equal(primaries.Order(StringComparer.Ordinal), replicas.Order(StringComparer.Ordinal)); // one replica per primary
+            await AssertSlotsCoveredAsync(port);
+
+            Assert.Equal(0, Signal(up.Id, "TERM"));
+            await up.WaitForExitAsync().WaitAsync(ExitBound);
+            await AssertAllExitAsync(nodes);
+        }
+        finally
+        {
+            Cleanup(up, nodes, port);
+        }
+    }
+
+    private static Process StartUp(int port, out StringBuilder errors, string layout = "--shards 3")
+    {
+        var up = Start($"up {layout} --port {port} --dir \"{DirectoryOf(port)}\"");
         var captured = new StringBuilder();
         up.ErrorDataReceived += (_, e) =>
         {
@@ -185,13 +214,21 @@ public class HoardUpTests
         throw new InvalidOperationException("no free ports for a local cluster");
     }
 
-    private static void Cleanup(Process up, List<int> nodes)
+    private static string DirectoryOf(int port) => Path.Combine(Path.GetTempPath(), $"hoard-up-test-{port}");
+
+    private static void Cleanup(Process up, List<int> nodes, int port)
     {
         StopIfRunning(up);
         foreach (var pid in nodes.Where(p => IsRunning(p) && File.ReadAllText($"/proc/{p}/cmdline").Contains("hoard", StringComparison.Ordinal)))
         {
             using var node = Process.GetProcessById(pid);
             node.Kill();
+            node.WaitForExit();
+        }
+
+        if (Directory.Exists(DirectoryOf(port)))
+        {
+            Directory.Delete(DirectoryOf(port), recursive: true);
         }
     }
 }

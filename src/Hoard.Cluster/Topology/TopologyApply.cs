@@ -145,12 +145,22 @@ public static class TopologyApply
 
     private static ApplyResult AssignReplica(ClusterTopology t, ReplicaAssigned e)
     {
-        if (!t.Nodes.TryGetValue(e.NodeId, out var node) || !t.Nodes.TryGetValue(e.PrimaryId, out var primary))
+        if (!t.Nodes.TryGetValue(e.NodeId, out var node))
         {
-            return Reject(t, "Unknown node");
+            return Reject(t, $"Unknown node {e.NodeId}");
         }
 
-        if (primary.Role != NodeRole.Primary || node.Id == primary.Id)
+        if (!t.Nodes.TryGetValue(e.PrimaryId, out var primary))
+        {
+            return Reject(t, $"Unknown node {e.PrimaryId}");
+        }
+
+        if (node.Id == primary.Id)
+        {
+            return Reject(t, "Can't replicate myself");
+        }
+
+        if (primary.Role != NodeRole.Primary)
         {
             return Reject(t, "I can only replicate a master, not a replica.");
         }
@@ -170,11 +180,16 @@ public static class TopologyApply
             return Reject(t, "To set a master the node must be empty and without assigned slots.");
         }
 
+        // An empty primary's shard goes with it; a replica moving to another primary changes its old shard too.
         var replica = node with { ShardId = primary.ShardId, Role = NodeRole.Replica };
-        var result = Changed(t, [primary.ShardId], nodes: t.Nodes.SetItem(node.Id, replica));
-        return node.Role == NodeRole.Primary
-            ? result with { Topology = result.Topology.With(shardEpochs: result.Topology.ShardEpochs.Remove(node.ShardId)) }
-            : result;
+        var nodes = t.Nodes.SetItem(node.Id, replica);
+        if (node.Role == NodeRole.Replica)
+        {
+            return Changed(t, [primary.ShardId, node.ShardId], nodes: nodes);
+        }
+
+        var result = Changed(t, [primary.ShardId], nodes: nodes);
+        return result with { Topology = result.Topology.With(shardEpochs: result.Topology.ShardEpochs.Remove(node.ShardId)) };
     }
 
     private static ApplyResult Failover(ClusterTopology t, FailoverDecided e)

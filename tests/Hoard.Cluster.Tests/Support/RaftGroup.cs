@@ -62,6 +62,13 @@ public sealed class RaftGroup : IAsyncDisposable
             Voters = Voters,
             DataDirectory = DataDirectory(index),
             SnapshotInterval = snapshotInterval,
+
+            // Three times the production timeouts: these tests assert exact sequences on one leader, and a 2-core
+            // machine shared with builds can stall a member long enough to depose a leader at 300–600 ms.
+            LowerElectionTimeout = TimeSpan.FromMilliseconds(900),
+            UpperElectionTimeout = TimeSpan.FromMilliseconds(1800),
+            RequestTimeout = TimeSpan.FromMilliseconds(600),
+            ConnectTimeout = TimeSpan.FromMilliseconds(300),
         });
         var member = new RaftMember(index, state, log);
         members[index] = member;

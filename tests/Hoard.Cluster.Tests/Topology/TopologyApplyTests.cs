@@ -161,9 +161,34 @@ public class TopologyApplyTests
         var t = TopologyApply.Apply(TwoShards(), Join(C, ShardC, 7002)).Topology;
         t = TopologyApply.Apply(t, new ReplicaAssigned(C, A)).Topology;
 
-        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new ReplicaAssigned(B, A)).Outcome);
-        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new ReplicaAssigned(B, C)).Outcome);
-        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new ReplicaAssigned(new string('d', 40), A)).Outcome);
+        var unknown = new string('d', 40);
+        Assert.Equal("To set a master the node must be empty and without assigned slots.", Rejection(t, new ReplicaAssigned(B, A)));
+        Assert.Equal("I can only replicate a master, not a replica.", Rejection(t, new ReplicaAssigned(B, C)));
+        Assert.Equal("Can't replicate myself", Rejection(t, new ReplicaAssigned(A, A)));
+        Assert.Equal($"Unknown node {unknown}", Rejection(t, new ReplicaAssigned(unknown, A)));
+        Assert.Equal($"Unknown node {unknown}", Rejection(t, new ReplicaAssigned(C, unknown)));
+    }
+
+    [Fact]
+    public void A_replica_can_move_to_another_primary()
+    {
+        var t = TopologyApply.Apply(TwoShards(), Join(C, ShardC, 7002)).Topology;
+        t = TopologyApply.Apply(t, new ReplicaAssigned(C, A)).Topology;
+
+        var result = TopologyApply.Apply(t, new ReplicaAssigned(C, B));
+
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        Assert.Equal([B, C], result.Topology.NodesOf(ShardB).Select(n => n.Id));
+        Assert.Equal([A], result.Topology.NodesOf(ShardA).Select(n => n.Id));
+        Assert.Equal(result.Topology.Epoch, result.Topology.ShardEpoch(ShardA)); // both shards changed
+        Assert.Equal(result.Topology.Epoch, result.Topology.ShardEpoch(ShardB));
+    }
+
+    private static string? Rejection(ClusterTopology t, TopologyEntry entry)
+    {
+        var result = TopologyApply.Apply(t, entry);
+        Assert.Equal(ApplyOutcome.Rejected, result.Outcome);
+        return result.Reason;
     }
 
     [Fact]

@@ -221,7 +221,8 @@ public class ClusterTests
     private static string LeaderOf(string info) =>
         info.Split("\r\n").Single(l => l.StartsWith("cluster_consensus_leader:", StringComparison.Ordinal)).Split(':', 2)[1];
 
-    private static async Task<string> RunAsync(string file, string arguments)
+    /// <summary>Runs a tool to its end (60 s at most) and returns its standard output; fails the test if it exits non-zero.</summary>
+    internal static async Task<string> RunAsync(string file, string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments)
         {

@@ -26,6 +26,9 @@ public sealed partial class ClusterRepliesTests
     private static string Shards(RespVersion version, ClusterTopology t, ClusterNode self) =>
         Resp(version, (ref RespWriter w) => ClusterReplies.Shards(ref w, t, self));
 
+    private static string Replicas(ClusterTopology t, ClusterNode self, string primaryId) =>
+        Resp(RespVersion.Resp3, (ref RespWriter w) => ClusterReplies.Replicas(ref w, t, self, primaryId, Now));
+
     private static string Arr(int count) => $"*{count}\r\n";
 
     private static string Int(long value) => $":{value}\r\n";
@@ -94,6 +97,26 @@ public sealed partial class ClusterRepliesTests
         var v = RespVersion.Resp2;
 
         Assert.StartsWith(Arr(3) + Arr(3) + Int(0) + Int(5460) + SlotsNode(v, A, 7000) + Arr(3), Slots(v, t, Row(t, B)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replicas_are_the_nodes_lines_of_a_primarys_replicas_without_their_newline()
+    {
+        var t = ThreeShards();
+
+        Assert.Equal(Arr(1) + Bulk($"{D} 127.0.0.1:7003@17003 slave {A} 0 {Now} 8 connected"), Replicas(t, Row(t, B), A));
+        Assert.Equal(Arr(1) + Bulk($"{D} 127.0.0.1:7003@17003 myself,slave {A} 0 0 8 connected"), Replicas(t, Row(t, D), A));
+        Assert.Equal(Arr(0), Replicas(t, Row(t, A), B));
+    }
+
+    [Fact]
+    public void Replicas_of_a_replica_or_of_an_unknown_node_are_errors_as_in_redis()
+    {
+        var t = ThreeShards();
+
+        Assert.Equal("-ERR The specified node is not a master\r\n", Replicas(t, Row(t, A), D));
+        Assert.Equal($"-ERR Unknown node {E}\r\n", Replicas(t, Row(t, A), E));
+        Assert.Equal($"-ERR Unknown node {A}\r\n", Replicas(t, Outsider, A)); // a node outside the table knows only itself
     }
 
     [Theory]

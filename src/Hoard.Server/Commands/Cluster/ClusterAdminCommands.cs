@@ -8,7 +8,7 @@ using Hoard.Server.Commands.Server;
 namespace Hoard.Server.Commands.Cluster;
 
 /// <summary>
-/// Redis's cluster administration (MEET, ADDSLOTS[RANGE], DELSLOTS[RANGE], SETSLOT, FORGET, RESET,
+/// Redis's cluster administration (MEET, ADDSLOTS[RANGE], DELSLOTS[RANGE], SETSLOT, REPLICATE, FORGET, RESET,
 /// SET-CONFIG-EPOCH) as changes committed by the consensus group: arguments are checked here with Redis's error
 /// texts, then the reply waits for the commit, so tools like <c>redis-cli --cluster create</c> work unchanged.
 /// </summary>
@@ -23,6 +23,7 @@ internal static class ClusterAdminCommands
         .Add("delslots", -3, Admin, 0, 0, 0, (ref CommandContext c) => DelSlots(ref c, ranges: false), "Sets hash slots as unbound for a node.")
         .Add("delslotsrange", -4, Admin, 0, 0, 0, (ref CommandContext c) => DelSlots(ref c, ranges: true), "Sets hash slot ranges as unbound for a node.")
         .Add("setslot", -4, Admin, 0, 0, 0, SetSlot, "Binds a hash slot to a node.")
+        .Add("replicate", 3, Admin, 0, 0, 0, Replicate, "Configure a node as replica of a master node.")
         .Add("forget", 3, Admin, 0, 0, 0, Forget, "Removes a node from the nodes table.")
         .Add("reset", -2, Admin, 0, 0, 0, Reset, "Resets a node.")
         .Add("set-config-epoch", 3, Admin, 0, 0, 0, SetConfigEpoch, "Sets the configuration epoch for a new node.");
@@ -64,13 +65,14 @@ internal static class ClusterAdminCommands
             }
         }
 
-        c.Defer(AddSlotsAsync(cluster, slots));
+        c.Defer(JoinThenProposeAsync(cluster, () => new SlotsAssigned(cluster.MyShardId, slots)));
     }
 
-    private static async Task<DeferredReply> AddSlotsAsync(ClusterNodeService cluster, ImmutableArray<SlotRange> slots) =>
+    /// <summary>Adds this node to the node table if it is not there yet, then commits the change <paramref name="entry"/> makes.</summary>
+    private static async Task<DeferredReply> JoinThenProposeAsync(ClusterNodeService cluster, Func<TopologyEntry> entry) =>
         await cluster.JoinSelfAsync(CancellationToken.None).ConfigureAwait(false) is { } error
             ? DeferredReplies.Error(error)
-            : await DeferredReplies.FromChange(cluster.ProposeAsync(new SlotsAssigned(cluster.MyShardId, slots), CancellationToken.None)).ConfigureAwait(false);
+            : await DeferredReplies.FromChange(cluster.ProposeAsync(entry(), CancellationToken.None)).ConfigureAwait(false);
 
     private static void DelSlots(ref CommandContext c, bool ranges)
     {
@@ -164,6 +166,42 @@ internal static class ClusterAdminCommands
         }
 
         c.Defer(DeferredReplies.FromChange(cluster.ProposeAsync(entry, CancellationToken.None)));
+    }
+
+    /// <summary>
+    /// REPLICATE node-id: this node becomes a replica of that primary (joining the node table first if needed). As in
+    /// Redis, a primary must own no slots and hold no keys; a replica may move to another primary.
+    /// </summary>
+    private static void Replicate(ref CommandContext c)
+    {
+        if (ClusterCommands.Require(ref c) is not { } cluster)
+        {
+            return;
+        }
+
+        var nodeId = Encoding.UTF8.GetString(c[2]);
+        var topology = cluster.Topology;
+        var self = cluster.Self;
+        if (nodeId == cluster.MyId)
+        {
+            c.Writer.WriteError("ERR Can't replicate myself"u8);
+        }
+        else if (!topology.Nodes.TryGetValue(nodeId, out var primary))
+        {
+            c.Writer.WriteError($"ERR Unknown node {nodeId}");
+        }
+        else if (primary.Role != NodeRole.Primary)
+        {
+            c.Writer.WriteError("ERR I can only replicate a master, not a replica."u8);
+        }
+        else if (self.Role == NodeRole.Primary && (topology.OwnsSlots(self.ShardId) || c.Server.Keyspace[0].Count > 0))
+        {
+            c.Writer.WriteError("ERR To set a master the node must be empty and without assigned slots."u8);
+        }
+        else
+        {
+            c.Defer(JoinThenProposeAsync(cluster, () => new ReplicaAssigned(cluster.MyId, primary.Id)));
+        }
     }
 
     private static void Forget(ref CommandContext c)

@@ -24,6 +24,8 @@ internal static class ClusterCommands
             .Add("nodes", 2, Anytime, 0, 0, 0, Nodes, "Returns the cluster configuration for a node.")
             .Add("slots", 2, Anytime, 0, 0, 0, Slots, "Returns the mapping of cluster slots to nodes.")
             .Add("shards", 2, Anytime, 0, 0, 0, Shards, "Returns the mapping of cluster slots to shards.")
+            .Add("replicas", 3, Anytime, 0, 0, 0, Replicas, "Lists the replica nodes of a master node.")
+            .Add("slaves", 3, Anytime, 0, 0, 0, Replicas, "Lists the replica nodes of a master node.")
             .Add("keyslot", 3, Anytime, 0, 0, 0, KeySlot, "Returns the hash slot for a key.")
             .Add("countkeysinslot", 3, Anytime, 0, 0, 0, CountKeysInSlot, "Returns the number of keys in a hash slot.")
             .Add("getkeysinslot", 4, Anytime, 0, 0, 0, GetKeysInSlot, "Returns the key names in a hash slot.")
@@ -96,6 +98,14 @@ internal static class ClusterCommands
         if (Require(ref c) is { } cluster)
         {
             ClusterReplies.Shards(ref c.Writer, cluster.Topology, cluster.Self);
+        }
+    }
+
+    private static void Replicas(ref CommandContext c)
+    {
+        if (Require(ref c) is { } cluster)
+        {
+            ClusterReplies.Replicas(ref c.Writer, cluster.Topology, cluster.Self, Encoding.UTF8.GetString(c[2]), c.Server.NowMs());
         }
     }
 
@@ -202,6 +212,10 @@ internal static class ClusterCommands
         "NODES",
         "    Return cluster configuration seen by node. Output format:",
         "    <id> <ip:port@bus-port> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...",
+        "REPLICAS <node-id>",
+        "    Return <node-id> replicas.",
+        "REPLICATE <node-id>",
+        "    Configure current node as replica to <node-id>.",
         "RESET [HARD|SOFT]",
         "    Reset current node (default: soft).",
         "SET-CONFIG-EPOCH <epoch>",
@@ -210,6 +224,8 @@ internal static class ClusterCommands
         "    Set slot state.",
         "SHARDS",
         "    Return information about slot range mappings and the nodes associated with them.",
+        "SLAVES <node-id>",
+        "    Return <node-id> replicas.",
         "SLOTS",
         "    Return information about slots range mappings. Each range is made of:",
         "    start, end, master and replicas IP addresses, ports and ids",

@@ -1,3 +1,4 @@
+using System.Text;
 using Hoard.Cluster.Topology;
 using Hoard.Protocol;
 
@@ -28,6 +29,42 @@ internal static partial class ClusterReplies
             {
                 WriteSlotsNode(ref w, node);
             }
+        }
+    }
+
+    /// <summary>
+    /// CLUSTER REPLICAS and SLAVES (https://redis.io/docs/latest/commands/cluster-replicas/): the CLUSTER NODES line of
+    /// each replica of <paramref name="primaryId"/>, without its newline, as bulk strings; Redis's errors for a node
+    /// this node does not know or one that is not a primary.
+    /// </summary>
+    /// <param name="w">The writer.</param>
+    /// <param name="t">The topology.</param>
+    /// <param name="self">This node's row, used when the node table does not have it.</param>
+    /// <param name="primaryId">The primary's id, as the client gave it.</param>
+    /// <param name="nowMs">The Unix time in milliseconds, shown as the last pong from every other node.</param>
+    public static void Replicas(ref RespWriter w, ClusterTopology t, ClusterNode self, string primaryId, long nowMs)
+    {
+        var view = ClusterView.Of(t, self);
+        var primary = view.Nodes.FirstOrDefault(n => n.Id == primaryId);
+        if (primary is null)
+        {
+            w.WriteError($"ERR Unknown node {primaryId}");
+            return;
+        }
+
+        if (primary.Role != NodeRole.Primary)
+        {
+            w.WriteError("ERR The specified node is not a master"u8);
+            return;
+        }
+
+        var replicas = view.NodesOf(primary.ShardId).Where(n => n.Role == NodeRole.Replica).ToList();
+        w.WriteArrayHeader(replicas.Count);
+        foreach (var replica in replicas)
+        {
+            var line = new StringBuilder();
+            AppendNode(line, view, replica, nowMs);
+            w.WriteBulkString(line.ToString());
         }
     }
 

@@ -27,6 +27,7 @@ internal static partial class ClusterReplies
         foreach (var node in view.Nodes)
         {
             AppendNode(text, view, node, nowMs);
+            text.Append('\n');
         }
 
         return text.ToString();
@@ -73,6 +74,7 @@ internal static partial class ClusterReplies
         return text.ToString();
     }
 
+    /// <summary>One CLUSTER NODES line, without its newline.</summary>
     private static void AppendNode(StringBuilder text, ClusterView view, ClusterNode node, long nowMs)
     {
         var myself = node.Id == view.Myself.Id;
@@ -102,8 +104,6 @@ internal static partial class ClusterReplies
         {
             AppendMigrations(text, view, node.ShardId);
         }
-
-        text.Append('\n');
     }
 
     private static void AppendMigrations(StringBuilder text, ClusterView view, string myShard)
