@@ -22,4 +22,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(105, LogLevel.Warning, "Leader duty stopped by an error")]
     public static partial void LeaderDutyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(106, LogLevel.Warning, "Primary {PrimaryId} failed: promoting replica {ReplicaId} (offset {Offset})")]
+    public static partial void FailingOver(ILogger logger, string primaryId, string replicaId, long offset);
 }

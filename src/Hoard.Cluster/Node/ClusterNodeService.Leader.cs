@@ -31,25 +31,28 @@ public sealed partial class ClusterNodeService
     }
 
     /// <summary>
-    /// Pings every other node each quarter of the node timeout; a node silent for the whole timeout is judged failed
-    /// (one committed entry), and healthy again when it answers.
+    /// Heartbeats every other node each quarter of the node timeout (learning its replication offset); a node
+    /// silent for the whole timeout is judged failed (one committed entry), and healthy again when it answers. A
+    /// shard whose primary is judged failed is handed to its live replica with the highest offset.
     /// </summary>
     private async Task WatchHealthAsync(CancellationToken token)
     {
         var lastSeen = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
         var interval = _settings.NodeTimeout / 4;
         while (true)
         {
             var topology = Topology;
             var now = DateTime.UtcNow;
             var others = topology.Nodes.Values.Where(n => n.Id != MyId).ToList();
-            var answered = await Task.WhenAll(others.Select(n => PingAsync(n, interval * 2, token))).ConfigureAwait(false);
+            var answers = await Task.WhenAll(others.Select(n => HeartbeatAsync(n, interval * 2, token))).ConfigureAwait(false);
             for (var i = 0; i < others.Count; i++)
             {
                 var node = others[i];
-                if (answered[i])
+                if (answers[i] is { } offset)
                 {
                     lastSeen[node.Id] = now;
+                    offsets[node.Id] = offset;
                 }
                 else
                 {
@@ -64,22 +67,46 @@ public sealed partial class ClusterNodeService
                 }
             }
 
+            await FailOverFailedPrimariesAsync(offsets, token).ConfigureAwait(false);
             await Task.Delay(interval, token).ConfigureAwait(false);
         }
     }
 
-    private async Task<bool> PingAsync(ClusterNode node, TimeSpan timeout, CancellationToken token)
+    /// <summary>For each shard whose primary is judged failed: promote the live replica that has the most of the stream.</summary>
+    private async Task FailOverFailedPrimariesAsync(Dictionary<string, long> offsets, CancellationToken token)
+    {
+        var topology = Topology;
+        foreach (var primary in topology.Nodes.Values.Where(n => n.Role == NodeRole.Primary && n.Failed).ToList())
+        {
+            var candidate = topology.NodesOf(primary.ShardId)
+                .Where(n => n.Role == NodeRole.Replica && !n.Failed && offsets.ContainsKey(n.Id))
+                .OrderByDescending(n => offsets[n.Id])
+                .ThenBy(n => n.Id, StringComparer.Ordinal)
+                .FirstOrDefault();
+            if (candidate is null)
+            {
+                continue;
+            }
+
+            var entry = new FailoverDecided(primary.ShardId, candidate.Id, topology.ShardEpoch(primary.ShardId));
+            ClusterLog.FailingOver(_logger, primary.Id, candidate.Id, offsets[candidate.Id]);
+            await ProposeAsLeaderAsync(entry, EntryCodec.Encode(entry), token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>HOARD.HEARTBEAT: the node's replication offset, or null when it did not answer in time.</summary>
+    private async Task<long?> HeartbeatAsync(ClusterNode node, TimeSpan timeout, CancellationToken token)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(token);
         bounded.CancelAfter(timeout);
         try
         {
-            var reply = await _peers.CallAsync(new VoterAddress(node.Host, node.Port, node.ClusterPort).ClientEndPoint, ["PING"], bounded.Token).ConfigureAwait(false);
-            return !reply.IsError;
+            var reply = await _peers.CallAsync(new VoterAddress(node.Host, node.Port, node.ClusterPort).ClientEndPoint, ["HOARD.HEARTBEAT"], bounded.Token).ConfigureAwait(false);
+            return !reply.IsError && long.TryParse(reply.Text, System.Globalization.CultureInfo.InvariantCulture, out var offset) ? offset : null;
         }
         catch (Exception e) when (e is IOException or OperationCanceledException && !token.IsCancellationRequested)
         {
-            return false;
+            return null;
         }
     }
 

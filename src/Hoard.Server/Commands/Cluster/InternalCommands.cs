@@ -6,7 +6,8 @@ namespace Hoard.Server.Commands.Cluster;
 
 /// <summary>
 /// Commands nodes send each other on the client port: a change for the consensus leader (HOARD.PROPOSE), the
-/// topology pushed or pulled (HOARD.TOPOLOGY) and a node's identity for CLUSTER MEET (HOARD.IDENTITY).
+/// topology pushed or pulled (HOARD.TOPOLOGY), a node's identity for CLUSTER MEET (HOARD.IDENTITY) and the
+/// consensus leader's health check (HOARD.HEARTBEAT).
 /// </summary>
 internal static class InternalCommands
 {
@@ -17,6 +18,7 @@ internal static class InternalCommands
         table.Add(new("hoard.propose", 2, Internal, 0, 0, 0, Propose, "Hoard internal: commits a topology change (leader only)."));
         table.Add(new("hoard.topology", -1, Internal, 0, 0, 0, Topology, "Hoard internal: returns, or takes a newer, topology."));
         table.Add(new("hoard.identity", 1, Internal, 0, 0, 0, Identity, "Hoard internal: returns the node's ids, cluster port and voters."));
+        table.Add(new("hoard.heartbeat", 1, Internal | CommandFlags.Fast, 0, 0, 0, Heartbeat, "Hoard internal: the consensus leader's health check; returns the replication offset."));
     }
 
     private static void Propose(ref CommandContext c)
@@ -67,4 +69,7 @@ internal static class InternalCommands
             c.Writer.WriteBulkString(cluster.IdentityText);
         }
     }
+
+    /// <summary>The leader's heartbeat: this node's replication offset (how much of its shard's stream it holds).</summary>
+    private static void Heartbeat(ref CommandContext c) => c.Writer.WriteInteger(c.Server.Replication.Offset);
 }
