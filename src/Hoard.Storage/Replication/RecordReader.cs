@@ -1,0 +1,170 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using Hoard.Storage.Hashes;
+
+namespace Hoard.Storage.Replication;
+
+/// <summary>
+/// One replication record read from the start of a buffer (<see cref="ReplicationRecord"/> describes the format).
+/// The spans point into that buffer. Members a kind does not have are 0 or empty.
+/// </summary>
+public readonly ref struct RecordReader
+{
+    private const int MaxDatabase = byte.MaxValue;
+
+    /// <summary>Reads the record at the start of <paramref name="buffer"/> (bytes after it are ignored).</summary>
+    /// <exception cref="InvalidDataException">The record is incomplete or malformed.</exception>
+    public RecordReader(ReadOnlySpan<byte> buffer)
+    {
+        if (!TryRead(buffer, out this))
+        {
+            throw new InvalidDataException("Incomplete replication record.");
+        }
+    }
+
+    /// <summary>What the record says.</summary>
+    public RecordKind Kind { get; private init; }
+
+    /// <summary>The record's length in bytes.</summary>
+    public int Length { get; private init; }
+
+    /// <summary>The (logical) database of an upsert, delete or database flush; the first of a swap.</summary>
+    public int Database { get; private init; }
+
+    /// <summary>The second database of a swap.</summary>
+    public int OtherDatabase { get; private init; }
+
+    /// <summary>The key of an upsert or delete.</summary>
+    public ReadOnlySpan<byte> Key { get; private init; }
+
+    /// <summary>How an upsert's <see cref="Value"/> is to be read.</summary>
+    public RecordValueType Type { get; private init; }
+
+    /// <summary>An upsert's absolute expiry in Unix milliseconds, 0 for none.</summary>
+    public long ExpireAt { get; private init; }
+
+    /// <summary>An upsert's value.</summary>
+    public ReadOnlySpan<byte> Value { get; private init; }
+
+    /// <summary>Reads a record; false when <paramref name="buffer"/> does not hold all of it yet.</summary>
+    /// <exception cref="InvalidDataException">An unknown kind or type, or a malformed or impossible length.</exception>
+    internal static bool TryRead(ReadOnlySpan<byte> buffer, out RecordReader record)
+    {
+        record = default;
+        if (buffer.IsEmpty)
+        {
+            return false;
+        }
+
+        var kind = (RecordKind)buffer[0];
+        var p = 1;
+        switch (kind)
+        {
+            case RecordKind.Upsert:
+            {
+                if (!TryReadKeyed(buffer, ref p, out var db, out var key) || buffer.Length - p < 1 + sizeof(long))
+                {
+                    return false;
+                }
+
+                var type = (RecordValueType)buffer[p++];
+                if (type > RecordValueType.Hash)
+                {
+                    throw new InvalidDataException($"Unknown value type {(byte)type} in a replication record.");
+                }
+
+                var expireAt = BinaryPrimitives.ReadInt64LittleEndian(buffer[p..]);
+                p += sizeof(long);
+                if (!TryReadBytes(buffer, ref p, out var value))
+                {
+                    return false;
+                }
+
+                record = new RecordReader { Kind = kind, Length = p, Database = db, Key = key, Type = type, ExpireAt = expireAt, Value = value };
+                return true;
+            }
+
+            case RecordKind.Delete:
+            {
+                if (!TryReadKeyed(buffer, ref p, out var db, out var key))
+                {
+                    return false;
+                }
+
+                record = new RecordReader { Kind = kind, Length = p, Database = db, Key = key };
+                return true;
+            }
+
+            case RecordKind.FlushDatabase:
+            {
+                if (!TryReadNumber(buffer, ref p, MaxDatabase, out var db))
+                {
+                    return false;
+                }
+
+                record = new RecordReader { Kind = kind, Length = p, Database = db };
+                return true;
+            }
+
+            case RecordKind.FlushAll:
+                record = new RecordReader { Kind = kind, Length = p };
+                return true;
+            case RecordKind.SwapDatabases:
+            {
+                if (!TryReadNumber(buffer, ref p, MaxDatabase, out var first) || !TryReadNumber(buffer, ref p, MaxDatabase, out var second))
+                {
+                    return false;
+                }
+
+                record = new RecordReader { Kind = kind, Length = p, Database = first, OtherDatabase = second };
+                return true;
+            }
+
+            default:
+                return ThrowUnknownKind(buffer[0]);
+        }
+    }
+
+    private static bool TryReadKeyed(ReadOnlySpan<byte> buffer, scoped ref int p, out int db, out ReadOnlySpan<byte> key)
+    {
+        key = default;
+        return TryReadNumber(buffer, ref p, MaxDatabase, out db) && TryReadBytes(buffer, ref p, out key);
+    }
+
+    /// <summary>A length (at most <see cref="Keyspace.MaxValueLength"/>) and that many bytes.</summary>
+    private static bool TryReadBytes(ReadOnlySpan<byte> buffer, scoped ref int p, out ReadOnlySpan<byte> bytes)
+    {
+        bytes = default;
+        if (!TryReadNumber(buffer, ref p, Keyspace.MaxValueLength, out var length) || buffer.Length - p < length)
+        {
+            return false;
+        }
+
+        bytes = buffer.Slice(p, length);
+        p += length;
+        return true;
+    }
+
+    private static bool TryReadNumber(ReadOnlySpan<byte> buffer, scoped ref int p, int max, out int number)
+    {
+        number = 0;
+        var rest = buffer[p..];
+        if (rest.IndexOfAnyInRange((byte)0, (byte)0x7F) < 0 && rest.Length < VarInt.MaxLength)
+        {
+            return false; // every byte so far says another follows
+        }
+
+        p += VarInt.Read(rest, out var value);
+        if (value > (ulong)max)
+        {
+            throw new InvalidDataException($"A replication record holds {value} where at most {max} is allowed.");
+        }
+
+        number = (int)value;
+        return true;
+    }
+
+    [DoesNotReturn]
+    private static bool ThrowUnknownKind(byte kind) =>
+        throw new InvalidDataException($"Unknown replication record kind {kind}.");
+}
