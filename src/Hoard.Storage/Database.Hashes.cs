@@ -64,7 +64,7 @@ public sealed unsafe partial class Database
                 var before = table.ByteSize;
                 removed = table.Remove(field);
                 shard.ReserveObjectBytes(table.ByteSize - before);
-                FinishFieldRemoval(shard, slot, k.Db, key, removed, table.Count);
+                FinishFieldRemoval(shard, slot, removed, table.Count);
                 return StorageStatus.Ok;
             }
 
@@ -96,6 +96,7 @@ public sealed unsafe partial class Database
             e = shard.EntryAt(slot);
             ReadOnlySpan<byte> old = e.Value;
             PackedHash.Delete(old, field, shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.HashPacked, blobSize, e.ExpireAt));
+            shard.Written(slot);
             shard.AfterWrite();
             return StorageStatus.Ok;
         }
@@ -306,7 +307,7 @@ public sealed unsafe partial class Database
             }
 
             added = table.Set(field, value);
-            shard.Modified(k.Db, key);
+            shard.Written(again);
             return StorageStatus.Ok;
         }
 
@@ -326,7 +327,7 @@ public sealed unsafe partial class Database
         if (exists && length == value.Length)
         {
             value.CopyTo(e.Value.Slice(offset, length));
-            shard.Modified(k.Db, key);
+            shard.Written(slot);
             return StorageStatus.Ok;
         }
 
@@ -365,6 +366,7 @@ public sealed unsafe partial class Database
         }
 
         PackedHash.Set(blob, field, value, shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.HashPacked, blobSize, expireAt));
+        shard.Written(slot);
         shard.AfterWrite();
         return StorageStatus.Ok;
     }
@@ -389,11 +391,12 @@ public sealed unsafe partial class Database
         Span<byte> handle = stackalloc byte[sizeof(int)];
         BinaryPrimitives.WriteInt32LittleEndian(handle, shard.AddObject(table));
         handle.CopyTo(shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.HashTable, sizeof(int), expireAt));
+        shard.Written(slot);
         shard.AfterWrite();
         return StorageStatus.Ok;
     }
 
-    private static void FinishFieldRemoval(Shard shard, ulong* slot, int db, ReadOnlySpan<byte> key, bool removed, int remaining)
+    private static void FinishFieldRemoval(Shard shard, ulong* slot, bool removed, int remaining)
     {
         if (!removed)
         {
@@ -406,7 +409,7 @@ public sealed unsafe partial class Database
         }
         else
         {
-            shard.Modified(db, key);
+            shard.Written(slot);
         }
     }
 

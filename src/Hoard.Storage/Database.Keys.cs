@@ -190,6 +190,7 @@ public sealed unsafe partial class Database
         }
 
         value.CopyTo(to.Shard.Place(log, ref target, destination, to.Db, to.Hash, type, value.Length, e.ExpireAt));
+        to.Shard.Written(target);
         if (removeSource)
         {
             // Placing may have moved slots of the index: find the source once more.

@@ -62,7 +62,7 @@ public sealed unsafe partial class Database
             }
 
             var expireAt = expiry.Keep ? (slot != null ? shard.EntryAt(slot).ExpireAt : 0) : expiry.At;
-            if (slot != null && TryOverwriteInPlace(shard, slot, key, value, expireAt))
+            if (slot != null && TryOverwriteInPlace(shard, slot, value, expireAt))
             {
                 return StorageStatus.Ok;
             }
@@ -164,7 +164,7 @@ public sealed unsafe partial class Database
             if (slot != null && shard.EntryAt(slot).Type == EntryType.StringInt)
             {
                 BinaryPrimitives.WriteInt64LittleEndian(shard.EntryAt(slot).Value, result);
-                shard.Modified(k.Db, key);
+                shard.Written(slot);
                 return StorageStatus.Ok;
             }
 
@@ -264,6 +264,7 @@ public sealed unsafe partial class Database
             var dest = shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.StringRaw, old.Length + value.Length, e.ExpireAt);
             old.CopyTo(dest);
             value.CopyTo(dest[old.Length..]);
+            shard.Written(slot);
             shard.AfterWrite();
             return StorageStatus.Ok;
         }
@@ -371,6 +372,7 @@ public sealed unsafe partial class Database
             dest[old.Length..].Clear();
             value.CopyTo(dest[(int)offset..]);
             length = total;
+            shard.Written(slot);
             shard.AfterWrite();
             return StorageStatus.Ok;
         }
@@ -410,7 +412,7 @@ public sealed unsafe partial class Database
         }
     }
 
-    private static bool TryOverwriteInPlace(Shard shard, ulong* slot, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    private static bool TryOverwriteInPlace(Shard shard, ulong* slot, ReadOnlySpan<byte> value, long expireAt)
     {
         var e = shard.EntryAt(slot);
         if (e.Type != EntryType.StringRaw || e.ValueLength != value.Length || e.HasExpiry != (expireAt != 0))
@@ -425,7 +427,7 @@ public sealed unsafe partial class Database
         }
 
         shard.Touch(slot);
-        shard.Modified(e.Database, key);
+        shard.Written(slot);
         return true;
     }
 
@@ -440,6 +442,7 @@ public sealed unsafe partial class Database
         }
 
         value.CopyTo(shard.Place(log, ref slot, key, k.Db, k.Hash, type, value.Length, expireAt));
+        shard.Written(slot);
         shard.AfterWrite();
         return StorageStatus.Ok;
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Hoard.Storage.Internal;
+using Hoard.Storage.Replication;
 
 namespace Hoard.Storage;
 
@@ -41,16 +42,30 @@ public sealed unsafe partial class Database
         }
     }
 
-    /// <summary>Removes every key of this database (FLUSHDB).</summary>
-    public void Flush()
+    /// <summary>Removes every key of this database (FLUSHDB), atomically: every shard's lock is held throughout.</summary>
+    public void Flush() => Flush(replicate: true);
+
+    /// <summary>FLUSHDB; the record goes to the stream (unless applying one) while every lock is held.</summary>
+    internal void Flush(bool replicate)
     {
-        var db = Physical;
-        foreach (var shard in _keyspace.Shards)
+        _keyspace.EnterAll();
+        try
         {
-            lock (shard.Gate)
+            var db = Physical;
+            foreach (var shard in _keyspace.Shards)
             {
                 shard.FlushDatabase(db);
             }
+
+            if (replicate && _keyspace.Replication is { } stream)
+            {
+                Span<byte> record = stackalloc byte[ReplicationRecord.MaxShortLength];
+                stream.Write(record[..ReplicationRecord.WriteFlushDatabase(record, Index)]);
+            }
+        }
+        finally
+        {
+            _keyspace.ExitAll();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Hoard.Storage.Internal;
+using Hoard.Storage.Replication;
 
 namespace Hoard.Storage;
 
@@ -13,7 +14,7 @@ namespace Hoard.Storage;
 /// ARCHITECTURE.md ("Storage engine"). Databases share the shards: an entry records its database, so SWAPDB
 /// swaps two numbers and one memory limit covers all databases, as in Redis.
 /// </remarks>
-public sealed class Keyspace : IDisposable
+public sealed partial class Keyspace : IDisposable
 {
     /// <summary>Largest key or value, as in Redis (<c>proto-max-bulk-len</c>).</summary>
     public const int MaxValueLength = 512 * 1024 * 1024;
@@ -136,53 +137,10 @@ public sealed class Keyspace : IDisposable
     });
 
     /// <summary>Removes every key of every database (FLUSHALL).</summary>
-    public void FlushAll()
-    {
-        foreach (var shard in Shards)
-        {
-            shard.Gate.Enter();
-        }
-
-        try
-        {
-            foreach (var shard in Shards)
-            {
-                shard.Reset();
-            }
-
-            Array.Clear(_slotCounts);
-        }
-        finally
-        {
-            foreach (var shard in Shards)
-            {
-                shard.Gate.Exit();
-            }
-        }
-    }
+    public void FlushAll() => FlushAll(replicate: true);
 
     /// <summary>Exchanges the contents of two databases in O(1) (SWAPDB).</summary>
-    public void SwapDatabases(int first, int second)
-    {
-        foreach (var shard in Shards)
-        {
-            shard.Gate.Enter();
-        }
-
-        try
-        {
-            (_logicalToPhysical[first], _logicalToPhysical[second]) = (_logicalToPhysical[second], _logicalToPhysical[first]);
-            _physicalToLogical[_logicalToPhysical[first]] = first;
-            _physicalToLogical[_logicalToPhysical[second]] = second;
-        }
-        finally
-        {
-            foreach (var shard in Shards)
-            {
-                shard.Gate.Exit();
-            }
-        }
-    }
+    public void SwapDatabases(int first, int second) => SwapDatabases(first, second, replicate: true);
 
     /// <summary>
     /// Active expiry, Redis's way: sample keys that have a TTL in every shard, free the expired ones, and repeat
@@ -243,6 +201,68 @@ public sealed class Keyspace : IDisposable
     internal int LogicalDatabase(int physical) => _physicalToLogical[physical];
 
     internal void CountSlot(int slot, int delta) => Interlocked.Add(ref _slotCounts[slot], delta);
+
+    /// <summary>Takes every shard's lock, in ascending order, for an operation on all databases at once.</summary>
+    internal void EnterAll()
+    {
+        foreach (var shard in Shards)
+        {
+            shard.Gate.Enter();
+        }
+    }
+
+    internal void ExitAll()
+    {
+        foreach (var shard in Shards)
+        {
+            shard.Gate.Exit();
+        }
+    }
+
+    /// <summary>FLUSHALL; the record goes to the stream (unless applying one) while every lock is held.</summary>
+    internal void FlushAll(bool replicate)
+    {
+        EnterAll();
+        try
+        {
+            foreach (var shard in Shards)
+            {
+                shard.Reset();
+            }
+
+            Array.Clear(_slotCounts);
+            if (replicate && Replication is { } stream)
+            {
+                Span<byte> record = stackalloc byte[ReplicationRecord.MaxShortLength];
+                stream.Write(record[..ReplicationRecord.WriteFlushAll(record)]);
+            }
+        }
+        finally
+        {
+            ExitAll();
+        }
+    }
+
+    /// <summary>SWAPDB; the record goes to the stream (unless applying one) while every lock is held.</summary>
+    internal void SwapDatabases(int first, int second, bool replicate)
+    {
+        EnterAll();
+        try
+        {
+            (_logicalToPhysical[first], _logicalToPhysical[second]) = (_logicalToPhysical[second], _logicalToPhysical[first]);
+            _physicalToLogical[_logicalToPhysical[first]] = first;
+            _physicalToLogical[_logicalToPhysical[second]] = second;
+            if (replicate && Replication is { } stream)
+            {
+                Span<byte> record = stackalloc byte[ReplicationRecord.MaxShortLength];
+                stream.Write(record[..ReplicationRecord.WriteSwapDatabases(record, first, second)]);
+            }
+        }
+        finally
+        {
+            ExitAll();
+        }
+    }
 
     /// <summary>
     /// Lets other shards evict for <paramref name="requester"/>, whose lock is held: only shards whose lock is free

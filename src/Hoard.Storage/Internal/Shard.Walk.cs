@@ -2,7 +2,7 @@ using Hoard.Storage.Keys;
 
 namespace Hoard.Storage.Internal;
 
-/// <summary>Walks over the index: active expiry, SCAN, RANDOMKEY, keys of a slot, FLUSHDB.</summary>
+/// <summary>Walks over the index: active expiry, SCAN, RANDOMKEY, keys of a slot, FLUSHDB (and snapshot steps).</summary>
 internal sealed unsafe partial class Shard
 {
     private int _expireCursor;
@@ -56,6 +56,9 @@ internal sealed unsafe partial class Shard
         return (checkedKeys, expired);
     }
 
+    /// <summary>Most slots one walk step collects (SCAN and snapshot steps).</summary>
+    private const int ScanBatch = 256;
+
     /// <summary>
     /// One SCAN step over this shard: the keys of database <paramref name="db"/> whose hash code lies in
     /// [<paramref name="from"/>, returned end). The cursor lives in hash-code space, so a key present for the
@@ -65,13 +68,40 @@ internal sealed unsafe partial class Shard
         where TSink : IPairSink, allows ref struct
     {
         ThrowIfDisposed();
+        Span<nint> found = stackalloc nint[ScanBatch];
+        var n = CollectStep(from, count, found, out var to);
+        var now = _keyspace.NowMs();
+        for (var i = 0; i < n; i++)
+        {
+            var e = EntryAt((ulong*)found[i]);
+            if (e.Database != db || (e.HasExpiry && e.ExpireAt <= now))
+            {
+                continue;
+            }
+
+            if ((type == ValueKind.None || Database.KindOf(e.Type) == type)
+                && (pattern.IsEmpty || GlobPattern.IsMatch(pattern, e.Key)))
+            {
+                sink.Write(e.Key, default);
+            }
+        }
+
+        return to;
+    }
+
+    /// <summary>
+    /// Collects the live slots (of every database) whose hash code lies in [<paramref name="from"/>,
+    /// <paramref name="to"/>), a range sized for about <paramref name="count"/> keys and narrowed until they fit in
+    /// <paramref name="found"/>. Returns how many were collected.
+    /// </summary>
+    private int CollectStep(uint from, int count, Span<nint> found, out uint to)
+    {
         const uint codeSpace = 1u << KeyHash.CodeBits;
         var keys = Math.Max(1, _index.Count);
         var width = (uint)Math.Clamp((long)count * codeSpace / keys, 1, codeSpace);
-        Span<nint> found = stackalloc nint[256];
         while (true)
         {
-            var to = (uint)Math.Min(codeSpace, (long)from + width);
+            to = (uint)Math.Min(codeSpace, (long)from + width);
             var n = _index.CollectRange(from, to, found);
             if (n == found.Length && width > 1)
             {
@@ -79,23 +109,7 @@ internal sealed unsafe partial class Shard
                 continue;
             }
 
-            var now = _keyspace.NowMs();
-            for (var i = 0; i < n; i++)
-            {
-                var e = EntryAt((ulong*)found[i]);
-                if (e.Database != db || (e.HasExpiry && e.ExpireAt <= now))
-                {
-                    continue;
-                }
-
-                if ((type == ValueKind.None || Database.KindOf(e.Type) == type)
-                    && (pattern.IsEmpty || GlobPattern.IsMatch(pattern, e.Key)))
-                {
-                    sink.Write(e.Key, default);
-                }
-            }
-
-            return to;
+            return n;
         }
     }
 
@@ -164,7 +178,7 @@ internal sealed unsafe partial class Shard
         return n;
     }
 
-    /// <summary>Removes every key of physical database <paramref name="db"/>.</summary>
+    /// <summary>Removes every key of physical database <paramref name="db"/>; the caller makes the flush record.</summary>
     public void FlushDatabase(int db)
     {
         ThrowIfDisposed();

@@ -123,10 +123,6 @@ internal sealed unsafe partial class Shard : IDisposable
         }
     }
 
-    /// <summary>Tells observers a key changed without a new entry (in-place writes).</summary>
-    public void Modified(int db, ReadOnlySpan<byte> key) =>
-        _keyspace.Observer?.OnKeyEvent(KeyEvent.Modified, _keyspace.LogicalDatabase(db), key);
-
     /// <summary>After a write: a bounded share of cleaning when dead entries take too much space.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AfterWrite()
@@ -156,15 +152,19 @@ internal sealed unsafe partial class Shard : IDisposable
         return true;
     }
 
-    /// <summary>Removes a key's entry and slot, telling observers why.</summary>
-    public void Remove(ulong* slot, KeyEvent why, bool notify = true)
+    /// <summary>
+    /// Removes a key's entry and slot, telling the observer why and the replication stream (a delete record) unless
+    /// <paramref name="notify"/> is false (the caller tells in its own way) or <paramref name="replicate"/> is false
+    /// (a record being applied).
+    /// </summary>
+    public void Remove(ulong* slot, KeyEvent why, bool notify = true, bool replicate = true)
     {
         var location = (uint)*slot;
         var e = new Entry(_store.Pointer(location));
         var db = e.Database;
         if (notify)
         {
-            _keyspace.Observer?.OnKeyEvent(why, _keyspace.LogicalDatabase(db), e.Key);
+            Removing(e, why, replicate);
         }
 
         if (e.Type == EntryType.HashTable)
@@ -289,7 +289,8 @@ internal sealed unsafe partial class Shard : IDisposable
 
     /// <summary>
     /// Writes a new version of a key into <paramref name="log"/> (room ensured by <see cref="PrepareWrite"/>),
-    /// replacing <paramref name="slot"/> if the key existed. Returns the span the caller fills with the value.
+    /// replacing <paramref name="slot"/> if the key existed. Returns the span the caller fills with the value; the
+    /// caller then calls <see cref="Written"/>.
     /// </summary>
     public Span<byte> Place(EntryLog log, ref ulong* slot, ReadOnlySpan<byte> key, int db, ulong hash,
         EntryType type, int valueLength, long expireAt)
@@ -331,7 +332,6 @@ internal sealed unsafe partial class Shard : IDisposable
             }
         }
 
-        _keyspace.Observer?.OnKeyEvent(KeyEvent.Modified, _keyspace.LogicalDatabase(db), key);
         return value;
     }
 
@@ -346,7 +346,7 @@ internal sealed unsafe partial class Shard : IDisposable
                 e.SetExpireAt(expireAt);
             }
 
-            _keyspace.Observer?.OnKeyEvent(KeyEvent.Modified, _keyspace.LogicalDatabase(db), key);
+            Written(slot);
             return StorageStatus.Ok;
         }
 
@@ -362,6 +362,7 @@ internal sealed unsafe partial class Shard : IDisposable
         var oldValue = e.Value;
         var value = Place(log, ref slot, key, db, hash, type, oldValue.Length, expireAt);
         oldValue.CopyTo(value);
+        Written(slot);
         return StorageStatus.Ok;
     }
 

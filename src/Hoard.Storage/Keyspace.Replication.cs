@@ -1,0 +1,105 @@
+using Hoard.Storage.Internal;
+using Hoard.Storage.Replication;
+
+namespace Hoard.Storage;
+
+/// <summary>Replication (docs/replication.md): the stream of records, snapshots, and applying records on a replica.</summary>
+public sealed partial class Keyspace
+{
+    /// <summary>
+    /// Receives a record of every change, synchronously under the changed key's shard lock (flushes and swaps under
+    /// every lock), in the order the changes were applied: an upsert after each write, a delete for each deleted,
+    /// expired or evicted key. Records applied with <see cref="Apply"/> are not sent on. Null (the default) costs
+    /// nothing: no record is made.
+    /// </summary>
+    public IRecordSink? Replication { get; set; }
+
+    /// <summary>
+    /// One step of a snapshot: upsert records of the live keys of every database into <paramref name="sink"/>,
+    /// about <paramref name="maxKeys"/> of them (each shard's lock is held for one short step). Start with cursor 0
+    /// and pass each returned cursor back; 0 means the walk is complete. A key present for the whole walk is sent
+    /// exactly once, however the index grows meanwhile; a key written or deleted during the walk may or may not be.
+    /// </summary>
+    /// <remarks>
+    /// A replica converges by applying the snapshot and then the stream from the offset noted before the first
+    /// step, since records state what a key holds. Records name databases as they are numbered when the key is
+    /// visited, so a SWAPDB between that offset and the end of the walk (a <see cref="RecordKind.SwapDatabases"/>
+    /// record in the stream) makes the snapshot wrong: start it again.
+    /// </remarks>
+    /// <returns>The cursor of the next step, 0 when done.</returns>
+    public long WriteSnapshot(long cursor, int maxKeys, IRecordSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
+        const int codeBits = KeyHash.CodeBits;
+        const uint codeSpace = 1u << codeBits;
+        if (cursor < 0 || cursor >> codeBits >= ShardCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cursor), cursor, "not a cursor WriteSnapshot returned");
+        }
+
+        var shardIndex = (int)(cursor >> codeBits);
+        var from = (uint)(cursor & KeyHash.CodeMask);
+        var written = 0;
+        while (written < maxKeys)
+        {
+            var shard = Shards[shardIndex];
+            lock (shard.Gate)
+            {
+                from = shard.WriteSnapshot(from, maxKeys - written, sink, ref written);
+            }
+
+            if (from == codeSpace)
+            {
+                if (++shardIndex == ShardCount)
+                {
+                    return 0;
+                }
+
+                from = 0;
+            }
+        }
+
+        return ((long)shardIndex << codeBits) | from;
+    }
+
+    /// <summary>
+    /// Applies one record (a replica's side): afterwards the key holds exactly the record's type, value and expiry
+    /// whatever it held before (an upsert whose expiry has passed deletes it), or is gone, or the databases are
+    /// flushed or swapped. The observer hears of it; <see cref="Replication"/> does not (a replica does not forward).
+    /// A hash takes the encoding this keyspace's own <c>hash-max-listpack-*</c> settings choose.
+    /// </summary>
+    /// <param name="record">Exactly one whole record.</param>
+    /// <returns>Ok, or OutOfMemory when the value does not fit under the memory limit (nothing changed then).</returns>
+    /// <exception cref="InvalidDataException">The record is malformed, incomplete, followed by other bytes or names a database this keyspace lacks.</exception>
+    public StorageStatus Apply(ReadOnlySpan<byte> record)
+    {
+        var r = new RecordReader(record);
+        if (r.Length != record.Length)
+        {
+            throw new InvalidDataException($"{record.Length - r.Length} bytes follow the replication record.");
+        }
+
+        switch (r.Kind)
+        {
+            case RecordKind.Upsert:
+                return DatabaseOf(r.Database).ApplyUpsert(r.Key, r.Type, r.ExpireAt, r.Value);
+            case RecordKind.Delete:
+                DatabaseOf(r.Database).ApplyDelete(r.Key);
+                return StorageStatus.Ok;
+            case RecordKind.FlushDatabase:
+                DatabaseOf(r.Database).Flush(replicate: false);
+                return StorageStatus.Ok;
+            case RecordKind.FlushAll:
+                FlushAll(replicate: false);
+                return StorageStatus.Ok;
+            default: // RecordKind.SwapDatabases, the last kind the reader knows
+                SwapDatabases(DatabaseOf(r.Database).Index, DatabaseOf(r.OtherDatabase).Index, replicate: false);
+                return StorageStatus.Ok;
+        }
+    }
+
+    private Database DatabaseOf(int db) => db < DatabaseCount
+        ? _databases[db]
+        : throw new InvalidDataException($"A replication record names database {db}; this keyspace has {DatabaseCount}.");
+}
