@@ -27,6 +27,11 @@ internal sealed partial class ClientConnection
             if (feed.FullSync)
             {
                 await SendSnapshotAsync(token).ConfigureAwait(false);
+                if (feed.Backlog.Swaps != feed.SwapsBefore)
+                {
+                    Abort(); // a SWAPDB crossed the walk: the replica starts a new full sync
+                    return;
+                }
             }
 
             feed.Replica.Online = true;

@@ -6,4 +6,5 @@ namespace Hoard.Server.Replication;
 /// <param name="ReplicationId">The primary's replication id.</param>
 /// <param name="Offset">Where the stream starts for this replica.</param>
 /// <param name="FullSync">Whether a snapshot of the keyspace goes first.</param>
-public sealed record ReplicaFeed(ReplicaInfo Replica, ReplicationBacklog Backlog, string ReplicationId, long Offset, bool FullSync);
+/// <param name="SwapsBefore">The backlog's SWAPDB count read before <paramref name="Offset"/> (see <see cref="ReplicationBacklog.Swaps"/>).</param>
+public sealed record ReplicaFeed(ReplicaInfo Replica, ReplicationBacklog Backlog, string ReplicationId, long Offset, bool FullSync, long SwapsBefore);

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Hoard.Storage.Replication;
@@ -110,11 +108,13 @@ public sealed class ReplicaLink : IAsyncDisposable
         var words = answer.Split(' ');
         if (words[0] == "+FULLRESYNC" && words.Length == 3)
         {
+            // Until the snapshot is complete this replica holds no history it could continue from.
             State = "sync";
+            ReplicationId = null;
             _server.Keyspace.FlushAll();
-            ReplicationId = words[1];
             await ApplySnapshotAsync(reader, stopping).ConfigureAwait(false);
             Interlocked.Exchange(ref _offset, long.Parse(words[2], CultureInfo.InvariantCulture));
+            ReplicationId = words[1];
         }
         else if (words[0] != "+CONTINUE")
         {

@@ -15,6 +15,7 @@ public sealed class ReplicationBacklog : IRecordSink
     private long _offset;
     private TaskCompletionSource _appended = NewSignal();
     private bool _readerWaiting; // a new signal is made only when a reader waits: no allocation per record
+    private long _swaps;
 
     /// <summary>Creates an empty backlog whose stream starts at <paramref name="startOffset"/>.</summary>
     /// <param name="capacity">Bytes kept (<c>repl-backlog-size</c>).</param>
@@ -32,6 +33,12 @@ public sealed class ReplicationBacklog : IRecordSink
 
     /// <summary>The offset after the last byte appended (a record is appended whole).</summary>
     public long Offset => Interlocked.Read(ref _offset);
+
+    /// <summary>
+    /// SWAPDB records appended so far. A full sync during which one was appended must start over: the snapshot
+    /// names each key's database as it was when the walk visited it, and the stream replays the swap after it.
+    /// </summary>
+    public long Swaps => Interlocked.Read(ref _swaps);
 
     /// <summary>The offset of the oldest byte still held.</summary>
     public long FirstOffset
@@ -51,6 +58,11 @@ public sealed class ReplicationBacklog : IRecordSink
     public void Write(ReadOnlySpan<byte> record)
     {
         TaskCompletionSource? appended = null;
+        if (!record.IsEmpty && record[0] == (byte)RecordKind.SwapDatabases)
+        {
+            Interlocked.Increment(ref _swaps);
+        }
+
         lock (_gate)
         {
             var data = record;

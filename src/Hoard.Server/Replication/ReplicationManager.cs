@@ -71,7 +71,8 @@ public sealed class ReplicationManager : IAsyncDisposable
         _replicas[sessionId] = replica;
         var partial = replicationId == ReplicationId && Backlog.Holds(offset);
         Interlocked.Increment(ref partial ? ref _partialSyncs : ref _fullSyncs);
-        return new ReplicaFeed(replica, Backlog, ReplicationId, partial ? offset : Backlog.Offset, !partial);
+        var swaps = Backlog.Swaps; // read before the offset: a swap in between aborts the sync (safe), never slips by
+        return new ReplicaFeed(replica, Backlog, ReplicationId, partial ? offset : Backlog.Offset, !partial, swaps);
     }
 
     /// <summary>REPLCONF ACK from a replica's connection.</summary>

@@ -1,3 +1,7 @@
+<<<<<<< HEAD
+=======
+using System.Collections.Concurrent;
+>>>>>>> records
 using CsCheck;
 using Hoard.Storage.Internal;
 using Hoard.Storage.Tests.Support;
@@ -48,6 +52,7 @@ public class ReplicaModelTests
             var stream = new RecordCapture();
             primary.Replication = stream;
             using var start = new Barrier(threads.Length);
+<<<<<<< HEAD
             Parallel.ForEach(threads, new ParallelOptions { MaxDegreeOfParallelism = threads.Length }, ops =>
             {
                 start.SignalAndWait();
@@ -56,6 +61,27 @@ public class ReplicaModelTests
                     RandomWrites.Run(op, primary, clock);
                 }
             });
+=======
+            var failures = new ConcurrentQueue<Exception>();
+            var workers = threads.Select(ops => new Thread(() =>
+            {
+                start.SignalAndWait();
+                try
+                {
+                    foreach (var op in ops)
+                    {
+                        RandomWrites.Run(op, primary, clock);
+                    }
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue(e);
+                }
+            })).ToList();
+            workers.ForEach(w => w.Start());
+            workers.ForEach(w => w.Join());
+            Assert.Empty(failures);
+>>>>>>> records
 
             AssertReplicaConverges(primary, stream, clock);
         }, iter: 40, print: threads => string.Join("\n--\n", threads.Select(Print)));
