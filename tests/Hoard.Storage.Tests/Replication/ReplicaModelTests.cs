@@ -1,7 +1,4 @@
-<<<<<<< HEAD
-=======
 using System.Collections.Concurrent;
->>>>>>> records
 using CsCheck;
 using Hoard.Storage.Internal;
 using Hoard.Storage.Tests.Support;
@@ -52,16 +49,6 @@ public class ReplicaModelTests
             var stream = new RecordCapture();
             primary.Replication = stream;
             using var start = new Barrier(threads.Length);
-<<<<<<< HEAD
-            Parallel.ForEach(threads, new ParallelOptions { MaxDegreeOfParallelism = threads.Length }, ops =>
-            {
-                start.SignalAndWait();
-                foreach (var op in ops)
-                {
-                    RandomWrites.Run(op, primary, clock);
-                }
-            });
-=======
             var failures = new ConcurrentQueue<Exception>();
             var workers = threads.Select(ops => new Thread(() =>
             {
@@ -81,7 +68,6 @@ public class ReplicaModelTests
             workers.ForEach(w => w.Start());
             workers.ForEach(w => w.Join());
             Assert.Empty(failures);
->>>>>>> records
 
             AssertReplicaConverges(primary, stream, clock);
         }, iter: 40, print: threads => string.Join("\n--\n", threads.Select(Print)));
