@@ -122,7 +122,7 @@ public class RaftConsensusLogTests(ITestOutputHelper output)
         var leader = await group.WaitForLeaderAsync(cancel.Token);
         var follower = group.Running.First(m => m != leader);
         for (var i = 1; i <= 12; i++)
-            await leader.Log.ReplicateAsync(Encoding.UTF8.GetBytes($"e{i}"), cancel.Token);
+            await group.ReplicateAsync($"e{i}", cancel.Token);
         await follower.Log.ReadBarrierAsync(cancel.Token);
 
         Assert.NotEmpty(OpenFiles.Under(group.DataDirectory(follower.Index)));
@@ -130,7 +130,7 @@ public class RaftConsensusLogTests(ITestOutputHelper output)
         Assert.Empty(OpenFiles.Under(group.DataDirectory(follower.Index)));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(group.DataDirectory(follower.Index), "snapshots")));
         for (var i = 13; i <= 15; i++)
-            await leader.Log.ReplicateAsync(Encoding.UTF8.GetBytes($"e{i}"), cancel.Token);
+            await group.ReplicateAsync($"e{i}", cancel.Token);
 
         // The leader may already be sending the missed entries (or a snapshot of them) once the member listens.
         var restarted = await group.StartMemberAsync(follower.Index);
@@ -146,9 +146,9 @@ public class RaftConsensusLogTests(ITestOutputHelper output)
     {
         await using var group = await RaftGroup.StartAsync(snapshotInterval: 4);
         using var cancel = new CancellationTokenSource(Bound);
-        var leader = await group.WaitForLeaderAsync(cancel.Token);
+        await group.WaitForLeaderAsync(cancel.Token);
         for (var i = 1; i <= 6; i++)
-            await leader.Log.ReplicateAsync(Encoding.UTF8.GetBytes($"e{i}"), cancel.Token);
+            await group.ReplicateAsync($"e{i}", cancel.Token);
         foreach (var member in group.Running)
             await member.Log.ReadBarrierAsync(cancel.Token);
 
@@ -162,8 +162,8 @@ public class RaftConsensusLogTests(ITestOutputHelper output)
         for (var i = 1; i < group.Voters.Count; i++)
             await group.StartMemberAsync(i);
 
-        leader = await group.WaitForLeaderAsync(cancel.Token);
-        await leader.Log.ReplicateAsync(Encoding.UTF8.GetBytes("e7"), cancel.Token);
+        await group.WaitForLeaderAsync(cancel.Token);
+        await group.ReplicateAsync("e7", cancel.Token);
         foreach (var member in group.Running)
         {
             await member.Log.ReadBarrierAsync(cancel.Token);

@@ -96,6 +96,28 @@ public sealed class RaftGroup : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Replicates <paramref name="entry"/> on whichever member leads, finding the leader again if leadership moved
+    /// (a busy 2-core machine can stall a member past an election timeout): for tests about what the group keeps,
+    /// not about who leads.
+    /// </summary>
+    public async Task ReplicateAsync(string entry, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var leader = await WaitForLeaderAsync(cancellationToken);
+            try
+            {
+                await leader.Log.ReplicateAsync(System.Text.Encoding.UTF8.GetBytes(entry), cancellationToken);
+                return;
+            }
+            catch (Hoard.Cluster.Consensus.NotLeaderException)
+            {
+                // Deposed before the entry was appended: ask the new leader.
+            }
+        }
+    }
+
     /// <summary>Waits until <paramref name="condition"/> holds, checking every 20 ms.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
     {
