@@ -7,7 +7,7 @@ namespace Hoard.IntegrationTests.Cluster;
 
 /// <summary>
 /// Six real nodes formed into 3 primaries with a replica each, by Hoard's tool and by redis-cli: the topology every
-/// node shows, and how a replica routes. Only the routing: the data stream to replicas is a feature of its own.
+/// node shows, how a replica routes, the data it receives, and the failover that promotes it.
 /// </summary>
 [Trait("Category", "Cluster")]
 public class ReplicaClusterTests
@@ -37,6 +37,69 @@ public class ReplicaClusterTests
         Assert.Equal(3, create.Split('\n').Count(l => l.Contains("1 additional replica(s)", StringComparison.Ordinal)));
         await AssertThreePrimariesWithAReplicaEachAsync(cluster);
         await AssertAReplicaRoutesAsync(cluster);
+    }
+
+    [Fact]
+    public async Task AReplicaHoldsItsPrimarysWritesAndTakesOverWhenThePrimaryDies()
+    {
+        await using var cluster = await LocalCluster.StartAsync(nodes: 6);
+        var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
+        await ClusterTests.RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)} --replicas 1");
+        await AssertThreePrimariesWithAReplicaEachAsync(cluster);
+
+        // A primary that does not lead the consensus group, and its replica.
+        var info = await cluster.InfoAsync(0);
+        var leader = info.Split("\r\n").Single(l => l.StartsWith("cluster_consensus_leader:", StringComparison.Ordinal)).Split(':', 2)[1];
+        var nodes = await NodesAsync(cluster, 0);
+        var (replicaId, primaryId) = Replicas(nodes).First(pair => !leader.StartsWith(nodes.Single(n => n.Id == pair.Value).Endpoint + "@", StringComparison.Ordinal));
+        var primary = nodes.Single(n => n.Id == primaryId);
+        var replica = nodes.Single(n => n.Id == replicaId);
+        var primaryIndex = Array.IndexOf(cluster.Endpoints, primary.Endpoint);
+        var replicaIndex = Array.IndexOf(cluster.Endpoints, replica.Endpoint);
+        var keys = Enumerable.Range(0, 100_000).Select(i => $"key-{i}").Where(k => primary.Owns(HashSlot.Of(Encoding.UTF8.GetBytes(k)))).Take(200).ToList();
+
+        // Every write acknowledged by WAIT 1 is on the replica.
+        await using (var writer = await cluster.ConnectAsync(primaryIndex))
+        {
+            foreach (var key in keys)
+            {
+                Assert.Equal("OK", await writer.CallAsync("SET", key, $"v-{key}"));
+            }
+
+            Assert.Equal(1L, await writer.CallAsync("WAIT", "1", "5000"));
+        }
+
+        await using (var reader = await cluster.ConnectAsync(replicaIndex))
+        {
+            Assert.Equal("OK", await reader.CallAsync("READONLY"));
+            foreach (var key in keys)
+            {
+                Assert.Equal($"v-{key}", await reader.CallAsync("GET", key));
+            }
+        }
+
+        // The primary dies: its replica is promoted and takes writes; nothing acknowledged is lost.
+        cluster.Kill(primaryIndex);
+        var killedAt = DateTime.UtcNow;
+        await LocalCluster.WaitUntilAsync(async () => await cluster.CallAsync(replicaIndex, "SET", keys[0], "after") is "OK");
+        Assert.InRange(DateTime.UtcNow - killedAt, TimeSpan.Zero, LocalCluster.Bound);
+        foreach (var key in keys.Skip(1))
+        {
+            Assert.Equal($"v-{key}", await cluster.CallAsync(replicaIndex, "GET", key));
+        }
+
+        var survivor = Array.IndexOf(cluster.Endpoints, nodes.First(n => n.Id != primaryId && n.Id != replicaId).Endpoint);
+        await LocalCluster.WaitUntilAsync(async () => await cluster.CallAsync(survivor, "GET", keys[0]) is RespError moved
+            && moved.Message.EndsWith(" " + replica.Endpoint, StringComparison.Ordinal));
+        Assert.Contains("master", (await NodesAsync(cluster, survivor)).Single(n => n.Id == replicaId).Flags, StringComparison.Ordinal);
+
+        // The old primary comes back as a replica of the new one, and copies its data.
+        cluster.Start(primaryIndex);
+        await LocalCluster.WaitUntilAsync(async () =>
+        {
+            await using var client = await cluster.ConnectAsync(primaryIndex);
+            return await client.CallAsync("READONLY") is "OK" && await client.CallAsync("GET", keys[0]) is "after";
+        });
     }
 
     /// <summary>
