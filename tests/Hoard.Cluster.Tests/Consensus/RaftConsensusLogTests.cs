@@ -125,10 +125,13 @@ public class RaftConsensusLogTests(ITestOutputHelper output)
             await group.ReplicateAsync($"e{i}", cancel.Token);
         await follower.Log.ReadBarrierAsync(cancel.Token);
 
+        // Snapshots are written in the background: wait for the follower's first one before stopping it.
+        var snapshots = Path.Combine(group.DataDirectory(follower.Index), "snapshots");
+        await RaftGroup.WaitUntilAsync(() => Directory.GetFiles(snapshots).Length > 0, cancel.Token);
         Assert.NotEmpty(OpenFiles.Under(group.DataDirectory(follower.Index)));
         await group.StopMemberAsync(follower.Index);
         Assert.Empty(OpenFiles.Under(group.DataDirectory(follower.Index)));
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(group.DataDirectory(follower.Index), "snapshots")));
+        Assert.NotEmpty(Directory.GetFiles(snapshots));
         for (var i = 13; i <= 15; i++)
             await group.ReplicateAsync($"e{i}", cancel.Token);
 
@@ -152,6 +155,8 @@ public class RaftConsensusLogTests(ITestOutputHelper output)
         foreach (var member in group.Running)
             await member.Log.ReadBarrierAsync(cancel.Token);
 
+        // Snapshots are written in the background: wait for the first member's before stopping everyone.
+        await RaftGroup.WaitUntilAsync(() => Directory.GetFiles(Path.Combine(group.DataDirectory(0), "snapshots")).Length > 0, cancel.Token);
         for (var i = 0; i < group.Voters.Count; i++)
             await group.StopMemberAsync(i);
 
