@@ -16,7 +16,7 @@ public sealed class ClusterOptions
     public IList<VoterAddress> Voters { get; } = [];
 
     /// <summary>Milliseconds a node may be silent before it is judged failed (<c>cluster-node-timeout</c>).</summary>
-    public int NodeTimeoutMs { get; set; } = 2000;
+    public int NodeTimeoutMs { get; set; } = 1500;
 
     /// <summary>The address announced to clients and other nodes (<c>cluster-announce-ip</c>); null: the bind address.</summary>
     public string? AnnounceIp { get; set; }

@@ -31,56 +31,59 @@ public sealed partial class ClusterNodeService
     }
 
     /// <summary>
-    /// Heartbeats every other node each quarter of the node timeout (learning its replication offset); a node
-    /// silent for the whole timeout is judged failed (one committed entry), and healthy again when it answers. A
-    /// shard whose primary is judged failed is handed to its live replica with the highest offset.
+    /// Judges nodes by the heartbeats they send (<see cref="AcceptHeartbeat"/>), each quarter of the node timeout: a
+    /// node not heard from for the whole timeout is judged failed (one committed entry), and healthy again when it is
+    /// heard from. A shard whose primary is judged failed is handed to its live replica with the highest replication
+    /// offset. The leader's own write lease is renewed from the moment a majority of the voters was last heard from.
     /// </summary>
     private async Task WatchHealthAsync(CancellationToken token)
     {
-        var lastSeen = new Dictionary<string, DateTime>(StringComparer.Ordinal);
-        var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
-        var interval = _settings.NodeTimeout / 4;
+        // A node not heard from yet gets the full timeout from when this leader first saw it in the topology.
+        var firstSeen = new Dictionary<string, long>(StringComparer.Ordinal);
+        lock (_heartbeats)
+        {
+            _heartbeats.Clear();
+        }
+
+        var timeout = (long)_settings.NodeTimeout.TotalMilliseconds;
         while (true)
         {
             var topology = Topology;
-            var now = DateTime.UtcNow;
-            var others = topology.Nodes.Values.Where(n => n.Id != MyId).ToList();
-            var answers = await Task.WhenAll(others.Select(n => HeartbeatAsync(n, interval * 2, token))).ConfigureAwait(false);
-            for (var i = 0; i < others.Count; i++)
+            var now = Environment.TickCount64;
+            Dictionary<string, (long At, long Offset)> heard;
+            lock (_heartbeats)
             {
-                var node = others[i];
-                if (answers[i] is { } offset)
-                {
-                    lastSeen[node.Id] = now;
-                    offsets[node.Id] = offset;
-                }
-                else
-                {
-                    lastSeen.TryAdd(node.Id, now); // first look after gaining leadership: give it the full timeout
-                }
+                heard = new(_heartbeats, StringComparer.Ordinal);
+            }
 
-                var failed = now - lastSeen[node.Id] > _settings.NodeTimeout;
+            RenewOwnLease(heard, now);
+            foreach (var node in topology.Nodes.Values.Where(n => n.Id != MyId))
+            {
+                var since = firstSeen.TryAdd(node.Id, now) ? now : firstSeen[node.Id];
+                var last = heard.TryGetValue(node.Id, out var beat) ? Math.Max(beat.At, since) : since;
+                var failed = now - last > timeout;
                 if (failed != node.Failed)
                 {
                     ClusterLog.NodeHealth(_logger, node.Id, node.Endpoint, failed ? "failed" : "reachable again");
-                    await ProposeAsLeaderAsync(new NodeHealthChanged(node.Id, failed), EntryCodec.Encode(new NodeHealthChanged(node.Id, failed)), token).ConfigureAwait(false);
+                    var entry = new NodeHealthChanged(node.Id, failed);
+                    await ProposeAsLeaderAsync(entry, EntryCodec.Encode(entry), token).ConfigureAwait(false);
                 }
             }
 
-            await FailOverFailedPrimariesAsync(offsets, token).ConfigureAwait(false);
-            await Task.Delay(interval, token).ConfigureAwait(false);
+            await FailOverFailedPrimariesAsync(heard, token).ConfigureAwait(false);
+            await Task.Delay(_settings.NodeTimeout / 4, token).ConfigureAwait(false);
         }
     }
 
     /// <summary>For each shard whose primary is judged failed: promote the live replica that has the most of the stream.</summary>
-    private async Task FailOverFailedPrimariesAsync(Dictionary<string, long> offsets, CancellationToken token)
+    private async Task FailOverFailedPrimariesAsync(Dictionary<string, (long At, long Offset)> heard, CancellationToken token)
     {
         var topology = Topology;
         foreach (var primary in topology.Nodes.Values.Where(n => n.Role == NodeRole.Primary && n.Failed).ToList())
         {
             var candidate = topology.NodesOf(primary.ShardId)
-                .Where(n => n.Role == NodeRole.Replica && !n.Failed && offsets.ContainsKey(n.Id))
-                .OrderByDescending(n => offsets[n.Id])
+                .Where(n => n.Role == NodeRole.Replica && !n.Failed && heard.ContainsKey(n.Id))
+                .OrderByDescending(n => heard[n.Id].Offset)
                 .ThenBy(n => n.Id, StringComparer.Ordinal)
                 .FirstOrDefault();
             if (candidate is null)
@@ -89,24 +92,32 @@ public sealed partial class ClusterNodeService
             }
 
             var entry = new FailoverDecided(primary.ShardId, candidate.Id, topology.ShardEpoch(primary.ShardId));
-            ClusterLog.FailingOver(_logger, primary.Id, candidate.Id, offsets[candidate.Id]);
+            ClusterLog.FailingOver(_logger, primary.Id, candidate.Id, heard[candidate.Id].Offset);
             await ProposeAsLeaderAsync(entry, EntryCodec.Encode(entry), token).ConfigureAwait(false);
         }
     }
 
-    /// <summary>HOARD.HEARTBEAT: the node's replication offset, or null when it did not answer in time.</summary>
-    private async Task<long?> HeartbeatAsync(ClusterNode node, TimeSpan timeout, CancellationToken token)
+    /// <summary>
+    /// The leader is a node too: its write lease runs from the latest moment at which a majority of the voters
+    /// (itself included) had been heard from, so a leader cut off from the group stops taking writes like any other
+    /// primary — and stops granting leases (<see cref="AcceptHeartbeat"/>) that would outlive its leadership.
+    /// </summary>
+    private void RenewOwnLease(Dictionary<string, (long At, long Offset)> heard, long now)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(token);
-        bounded.CancelAfter(timeout);
-        try
+        var voters = _settings.EffectiveVoters;
+        var others = Topology.Nodes.Values
+            .Where(n => n.Id != MyId && voters.Any(v => v.Host == n.Host && v.Port == n.Port) && heard.ContainsKey(n.Id))
+            .Select(n => heard[n.Id].At)
+            .OrderDescending()
+            .ToList();
+        var needed = voters.Count / 2; // other voters that make a majority with this one
+        if (needed == 0)
         {
-            var reply = await _peers.CallAsync(new VoterAddress(node.Host, node.Port, node.ClusterPort).ClientEndPoint, ["HOARD.HEARTBEAT"], bounded.Token).ConfigureAwait(false);
-            return !reply.IsError && long.TryParse(reply.Text, System.Globalization.CultureInfo.InvariantCulture, out var offset) ? offset : null;
+            RenewLeaseFrom(now, LeaseDuration);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException && !token.IsCancellationRequested)
+        else if (others.Count >= needed)
         {
-            return null;
+            RenewLeaseFrom(others[needed - 1], LeaseDuration);
         }
     }
 

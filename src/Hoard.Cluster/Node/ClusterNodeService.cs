@@ -104,6 +104,8 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
         {
             _duties.Add(Task.Run(() => FollowAsync(_stopping.Token), CancellationToken.None));
         }
+
+        _duties.Add(Task.Run(() => BeatAsync(_stopping.Token), CancellationToken.None));
     }
 
     /// <summary>
@@ -317,6 +319,7 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
     private void Publish(ClusterTopology topology)
     {
         Volatile.Write(ref _current, topology);
+        UpdateLeaseNeed(topology);
         ClusterLog.TopologyApplied(_logger, topology.Epoch, topology.Nodes.Count, topology.AssignedSlotCount);
         TopologyChanged?.Invoke(topology);
         if (IsLeader)

@@ -22,7 +22,7 @@ public sealed record ClusterSettings
     public required string DataDirectory { get; init; }
 
     /// <summary>How long a node may be silent before it is judged failed (<c>cluster-node-timeout</c>).</summary>
-    public TimeSpan NodeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan NodeTimeout { get; init; } = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>How long an administrative change may wait for the group before it is reported as failed.</summary>
     public TimeSpan ProposalTimeout { get; init; } = TimeSpan.FromSeconds(10);

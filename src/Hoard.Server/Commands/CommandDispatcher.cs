@@ -54,10 +54,9 @@ public sealed class CommandDispatcher
             return; // redirected or refused, as Redis does before running a command
         }
 
-        if ((definition.Flags & CommandFlags.Write) != 0 && _server.Cluster is null && _server.Replication.IsReplica)
+        if ((definition.Flags & CommandFlags.Write) != 0 && !MayWrite(ref writer))
         {
             definition.Statistics.RecordRejected();
-            writer.WriteError("READONLY You can't write against a read only replica."u8);
             return;
         }
 
@@ -97,6 +96,32 @@ public sealed class CommandDispatcher
         }
 
         session.LastCommand = definition.Name;
+    }
+
+    /// <summary>
+    /// A standalone replica takes no writes; in cluster mode, a primary with replicas takes them only while it holds
+    /// the write lease the consensus leader renews (fencing: see ClusterNodeService).
+    /// </summary>
+    private bool MayWrite(ref RespWriter writer)
+    {
+        if (_server.Cluster is { } cluster)
+        {
+            if (cluster.HoldsWriteLease)
+            {
+                return true;
+            }
+
+            writer.WriteError("CLUSTERDOWN The primary's write lease ran out: the cluster may be failing over"u8);
+            return false;
+        }
+
+        if (_server.Replication.IsReplica)
+        {
+            writer.WriteError("READONLY You can't write against a read only replica."u8);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Redis 7's text: <c>ERR unknown command 'x', with args beginning with: 'a' 'b' </c>.</summary>

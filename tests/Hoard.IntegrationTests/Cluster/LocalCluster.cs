@@ -84,6 +84,10 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends node <paramref name="index"/> a signal (STOP, CONT …) with kill(1).</summary>
+    public void Signal(int index, string signal) =>
+        Assert.Equal(0, HoardProcess.Signal(_processes[index]?.Id ?? throw new InvalidOperationException($"node {index} is not running"), signal));
+
     /// <summary>A raw client of node <paramref name="index"/>, retrying while the node starts.</summary>
     public async Task<RespClient> ConnectAsync(int index)
     {

@@ -47,13 +47,9 @@ public class ReplicaClusterTests
         await ClusterTests.RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)} --replicas 1");
         await AssertThreePrimariesWithAReplicaEachAsync(cluster);
 
-        // A primary that does not lead the consensus group, and its replica.
-        var info = await cluster.InfoAsync(0);
-        var leader = info.Split("\r\n").Single(l => l.StartsWith("cluster_consensus_leader:", StringComparison.Ordinal)).Split(':', 2)[1];
+        var (primary, replica) = await PairAwayFromTheLeaderAsync(cluster);
         var nodes = await NodesAsync(cluster, 0);
-        var (replicaId, primaryId) = Replicas(nodes).First(pair => !leader.StartsWith(nodes.Single(n => n.Id == pair.Value).Endpoint + "@", StringComparison.Ordinal));
-        var primary = nodes.Single(n => n.Id == primaryId);
-        var replica = nodes.Single(n => n.Id == replicaId);
+        var (primaryId, replicaId) = (primary.Id, replica.Id);
         var primaryIndex = Array.IndexOf(cluster.Endpoints, primary.Endpoint);
         var replicaIndex = Array.IndexOf(cluster.Endpoints, replica.Endpoint);
         var keys = Enumerable.Range(0, 100_000).Select(i => $"key-{i}").Where(k => primary.Owns(HashSlot.Of(Encoding.UTF8.GetBytes(k)))).Take(200).ToList();
@@ -100,6 +96,52 @@ public class ReplicaClusterTests
             await using var client = await cluster.ConnectAsync(primaryIndex);
             return await client.CallAsync("READONLY") is "OK" && await client.CallAsync("GET", keys[0]) is "after";
         });
+    }
+
+    [Fact]
+    public async Task APausedPrimaryTakesNoWriteOnceItsReplicaWasPromoted()
+    {
+        await using var cluster = await LocalCluster.StartAsync(nodes: 6);
+        var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
+        await ClusterTests.RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)} --replicas 1");
+        await AssertThreePrimariesWithAReplicaEachAsync(cluster);
+        var (primary, replica) = await PairAwayFromTheLeaderAsync(cluster);
+        var primaryIndex = Array.IndexOf(cluster.Endpoints, primary.Endpoint);
+        var replicaIndex = Array.IndexOf(cluster.Endpoints, replica.Endpoint);
+        var key = Enumerable.Range(0, 100_000).Select(i => $"key-{i}").First(k => primary.Owns(HashSlot.Of(Encoding.UTF8.GetBytes(k))));
+        await using var stale = await cluster.ConnectAsync(primaryIndex);
+        Assert.Equal("OK", await stale.CallAsync("SET", key, "before"));
+        Assert.Equal(1L, await stale.CallAsync("WAIT", "1", "5000"));
+
+        // Paused (as by a long GC or SIGSTOP) past the node timeout: the group promotes the replica.
+        cluster.Signal(primaryIndex, "STOP");
+        try
+        {
+            var other = Array.IndexOf(cluster.Endpoints, cluster.Endpoints.First(e => e != primary.Endpoint && e != replica.Endpoint));
+            await LocalCluster.WaitUntilAsync(async () => (await NodesAsync(cluster, other)).Single(n => n.Id == replica.Id).Flags.Contains("master", StringComparison.Ordinal));
+            await stale.SendAsync("SET", key, "written-while-paused"); // waits in the paused node's socket
+        }
+        finally
+        {
+            cluster.Signal(primaryIndex, "CONT");
+        }
+
+        // Woken up, its lease has run out: the write is refused, never acknowledged, and the new primary keeps its data.
+        var reply = await stale.ReadAsync();
+        Assert.True(reply is RespError, $"a paused primary acknowledged a write after its replacement: {reply}");
+        Assert.Equal("before", await cluster.CallAsync(replicaIndex, "GET", key));
+        await LocalCluster.WaitUntilAsync(async () => await cluster.CallAsync(primaryIndex, "SET", key, "x") is RespError moved
+            && moved.Message.EndsWith(" " + replica.Endpoint, StringComparison.Ordinal));
+    }
+
+    /// <summary>A primary that does not lead the consensus group, with its replica.</summary>
+    private static async Task<(NodeLine Primary, NodeLine Replica)> PairAwayFromTheLeaderAsync(LocalCluster cluster)
+    {
+        var info = await cluster.InfoAsync(0);
+        var leader = info.Split("\r\n").Single(l => l.StartsWith("cluster_consensus_leader:", StringComparison.Ordinal)).Split(':', 2)[1];
+        var nodes = await NodesAsync(cluster, 0);
+        var (replicaId, primaryId) = Replicas(nodes).First(pair => !leader.StartsWith(nodes.Single(n => n.Id == pair.Value).Endpoint + "@", StringComparison.Ordinal));
+        return (nodes.Single(n => n.Id == primaryId), nodes.Single(n => n.Id == replicaId));
     }
 
     /// <summary>

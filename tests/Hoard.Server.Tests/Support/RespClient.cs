@@ -65,7 +65,13 @@ public sealed class RespClient : IAsyncDisposable
     }
 
     /// <summary>Reads one reply.</summary>
-    public Task<object?> ReadAsync() => Task.Run(() => Parse()).WaitAsync(Timeout);
+    /// <remarks>
+    /// The parser reads the socket synchronously, so it runs on a thread of its own (LongRunning): on a thread-pool
+    /// thread, a few clients waiting at once would starve the in-process node's continuations of threads (the pool
+    /// adds one every ~0.5 s), and delay its replies by that much.
+    /// </remarks>
+    public Task<object?> ReadAsync() =>
+        Task.Factory.StartNew(Parse, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).WaitAsync(Timeout);
 
     /// <summary>True when the server closed the connection (reads 0 bytes within the timeout).</summary>
     public async Task<bool> IsClosedAsync()

@@ -7,7 +7,7 @@ namespace Hoard.Server.Commands.Cluster;
 /// <summary>
 /// Commands nodes send each other on the client port: a change for the consensus leader (HOARD.PROPOSE), the
 /// topology pushed or pulled (HOARD.TOPOLOGY), a node's identity for CLUSTER MEET (HOARD.IDENTITY) and the
-/// consensus leader's health check (HOARD.HEARTBEAT).
+/// heartbeat every node sends the consensus leader (HOARD.HEARTBEAT).
 /// </summary>
 internal static class InternalCommands
 {
@@ -18,7 +18,7 @@ internal static class InternalCommands
         table.Add(new("hoard.propose", 2, Internal, 0, 0, 0, Propose, "Hoard internal: commits a topology change (leader only)."));
         table.Add(new("hoard.topology", -1, Internal, 0, 0, 0, Topology, "Hoard internal: returns, or takes a newer, topology."));
         table.Add(new("hoard.identity", 1, Internal, 0, 0, 0, Identity, "Hoard internal: returns the node's ids, cluster port and voters."));
-        table.Add(new("hoard.heartbeat", 1, Internal | CommandFlags.Fast, 0, 0, 0, Heartbeat, "Hoard internal: the consensus leader's health check; returns the replication offset."));
+        table.Add(new("hoard.heartbeat", 3, Internal | CommandFlags.Fast, 0, 0, 0, Heartbeat, "Hoard internal: a node's heartbeat to the consensus leader; returns the write lease granted."));
     }
 
     private static void Propose(ref CommandContext c)
@@ -70,6 +70,30 @@ internal static class InternalCommands
         }
     }
 
-    /// <summary>The leader's heartbeat: this node's replication offset (how much of its shard's stream it holds).</summary>
-    private static void Heartbeat(ref CommandContext c) => c.Writer.WriteInteger(c.Server.Replication.Offset);
+    /// <summary>
+    /// HOARD.HEARTBEAT node-id offset, from a member to the consensus leader: the lease granted in milliseconds, or
+    /// <c>-TRYAGAIN</c> when this node does not lead (or cannot confirm its majority).
+    /// </summary>
+    private static void Heartbeat(ref CommandContext c)
+    {
+        if (ClusterCommands.Require(ref c) is not { } cluster)
+        {
+            return;
+        }
+
+        if (!Arguments.TryParseInt64(c[2], out var offset))
+        {
+            c.Writer.WriteError(Errors.NotInteger);
+            return;
+        }
+
+        if (cluster.AcceptHeartbeat(System.Text.Encoding.ASCII.GetString(c[1]), offset) is { } lease)
+        {
+            c.Writer.WriteInteger(lease);
+        }
+        else
+        {
+            c.Writer.WriteError("TRYAGAIN not the consensus leader"u8);
+        }
+    }
 }

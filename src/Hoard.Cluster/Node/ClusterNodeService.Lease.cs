@@ -1,0 +1,131 @@
+using System.Globalization;
+using Hoard.Cluster.Topology;
+
+namespace Hoard.Cluster.Node;
+
+/// <summary>
+/// Heartbeats and fencing. Every member of the cluster sends the consensus leader a heartbeat (its id and
+/// replication offset) each quarter of the node timeout; the leader's answer grants a write lease of half the node
+/// timeout, counted from when the node <i>sent</i> the heartbeat, so an answer that arrives late (the node was
+/// paused, or the network slow) grants nothing it should not. A primary whose shard has replicas takes writes only
+/// while its lease runs. The leader replaces a primary only after a whole node timeout without a heartbeat, counted
+/// from when the last one arrived — after that primary's lease ran out: a paused or cut-off primary cannot accept a
+/// write that its replacement will never see.
+/// </summary>
+public sealed partial class ClusterNodeService
+{
+    private long _leaseUntil; // Environment.TickCount64 at which the write lease runs out
+
+    /// <summary>
+    /// How long a lease lasts: half the node timeout, renewed by heartbeats every quarter of it, and over well before
+    /// a replacement can be decided.
+    /// </summary>
+    public TimeSpan LeaseDuration => _settings.NodeTimeout / 2;
+
+    /// <summary>The heartbeats the leader has received: when (its clock) and the node's replication offset.</summary>
+    private readonly Dictionary<string, (long At, long Offset)> _heartbeats = new(StringComparer.Ordinal);
+
+    /// <summary>This node's replication offset, for its heartbeats (set by the server; 0 until then).</summary>
+    public Func<long> ReplicationOffset { get; set; } = () => 0;
+
+    /// <summary>
+    /// HOARD.HEARTBEAT from a node: on the leader, records it and answers the lease granted (in ms); elsewhere, or
+    /// while the leader cannot confirm a majority itself, null (the node tries again, and gets no lease).
+    /// </summary>
+    /// <param name="nodeId">The node's id.</param>
+    /// <param name="offset">Its replication offset.</param>
+    /// <returns>The lease in milliseconds, or null.</returns>
+    public long? AcceptHeartbeat(string nodeId, long offset)
+    {
+        if (!IsLeader)
+        {
+            return null;
+        }
+
+        lock (_heartbeats)
+        {
+            _heartbeats[nodeId] = (Environment.TickCount64, offset);
+        }
+
+        // A leader that lost touch with its majority holds no lease of its own, and grants none.
+        return Environment.TickCount64 < Interlocked.Read(ref _leaseUntil) ? (long)LeaseDuration.TotalMilliseconds : null;
+    }
+
+    /// <summary>Sends a heartbeat to the leader each quarter of the node timeout while this node is a member.</summary>
+    private async Task BeatAsync(CancellationToken stopping)
+    {
+        var target = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_settings.NodeTimeout / 4, stopping).ConfigureAwait(false);
+                if (!IsMember || IsLeader)
+                {
+                    continue; // the leader's own lease comes from the voters' heartbeats
+                }
+
+                var voter = Leader ?? _settings.EffectiveVoters[target++ % _settings.EffectiveVoters.Count];
+                var sent = Environment.TickCount64;
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                bounded.CancelAfter(_settings.NodeTimeout / 4);
+                var reply = await _peers.CallAsync(voter.ClientEndPoint,
+                    ["HOARD.HEARTBEAT", MyId, ReplicationOffset().ToString(CultureInfo.InvariantCulture)], bounded.Token).ConfigureAwait(false);
+                if (!reply.IsError && long.TryParse(reply.Text, CultureInfo.InvariantCulture, out var lease))
+                {
+                    RenewLeaseFrom(sent, TimeSpan.FromMilliseconds(lease));
+                    target--; // found the leader: ask it again next time
+                }
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                // That voter did not answer in time: the next one is tried.
+            }
+            catch (IOException)
+            {
+                // Unreachable: the next voter is tried.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether this node may take writes now: always, unless it is a primary with replicas whose lease ran out.
+    /// A shard without replicas has no one to fail over to, so it keeps taking writes whatever the group does.
+    /// </summary>
+    public bool HoldsWriteLease => !Volatile.Read(ref _needsLease) || Environment.TickCount64 < Interlocked.Read(ref _leaseUntil);
+
+    private bool _needsLease;
+
+    /// <summary>A heartbeat from the leader granted a lease of <paramref name="duration"/> from now.</summary>
+    /// <param name="duration">The lease's length.</param>
+    public void RenewLease(TimeSpan duration) => RenewLeaseFrom(Environment.TickCount64, duration);
+
+    /// <summary>Extends the lease to <paramref name="startTicks"/> + <paramref name="duration"/> (never shortens it).</summary>
+    private void RenewLeaseFrom(long startTicks, TimeSpan duration)
+    {
+        var until = startTicks + (long)duration.TotalMilliseconds;
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _leaseUntil);
+        }
+        while (until > current && Interlocked.CompareExchange(ref _leaseUntil, until, current) != current);
+    }
+
+    /// <summary>Recomputes whether this node needs a lease: it is a primary and its shard has a replica.</summary>
+    private void UpdateLeaseNeed(ClusterTopology topology)
+    {
+        var needs = topology.Nodes.TryGetValue(MyId, out var me) && me.Role == NodeRole.Primary
+            && topology.NodesOf(me.ShardId).Any(n => n.Role == NodeRole.Replica);
+        if (needs && !Volatile.Read(ref _needsLease))
+        {
+            RenewLease(LeaseDuration); // just became such a primary (promoted, or got a replica): a first lease
+        }
+
+        Volatile.Write(ref _needsLease, needs);
+    }
+}
