@@ -25,4 +25,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(106, LogLevel.Warning, "Primary {PrimaryId} failed: promoting replica {ReplicaId} (offset {Offset})")]
     public static partial void FailingOver(ILogger logger, string primaryId, string replicaId, long offset);
+
+    [LoggerMessage(107, LogLevel.Warning, "Heartbeat to the consensus leader failed")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception);
 }

@@ -15,6 +15,13 @@ namespace Hoard.Cluster.Node;
 public sealed partial class ClusterNodeService
 {
     private long _leaseUntil; // Environment.TickCount64 at which the write lease runs out
+    private bool _needsLease;
+
+    /// <summary>
+    /// Whether this node may take writes now: always, unless it is a primary with replicas whose lease ran out.
+    /// A shard without replicas has no one to fail over to, so it keeps taking writes whatever the group does.
+    /// </summary>
+    public bool HoldsWriteLease => !Volatile.Read(ref _needsLease) || Environment.TickCount64 < Interlocked.Read(ref _leaseUntil);
 
     /// <summary>
     /// How long a lease lasts: half the node timeout, renewed by heartbeats every quarter of it, and over well before
@@ -54,7 +61,8 @@ public sealed partial class ClusterNodeService
     /// <summary>Sends a heartbeat to the leader each quarter of the node timeout while this node is a member.</summary>
     private async Task BeatAsync(CancellationToken stopping)
     {
-        var target = 0;
+        var voters = _settings.EffectiveVoters;
+        var next = 0; // the voter to try when the leader is unknown (a follower, or during an election)
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -65,40 +73,46 @@ public sealed partial class ClusterNodeService
                     continue; // the leader's own lease comes from the voters' heartbeats
                 }
 
-                var voter = Leader ?? _settings.EffectiveVoters[target++ % _settings.EffectiveVoters.Count];
-                var sent = Environment.TickCount64;
-                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                bounded.CancelAfter(_settings.NodeTimeout / 4);
-                var reply = await _peers.CallAsync(voter.ClientEndPoint,
-                    ["HOARD.HEARTBEAT", MyId, ReplicationOffset().ToString(CultureInfo.InvariantCulture)], bounded.Token).ConfigureAwait(false);
-                if (!reply.IsError && long.TryParse(reply.Text, CultureInfo.InvariantCulture, out var lease))
+                var target = Leader ?? voters[next];
+                if (!await BeatOnceAsync(target, stopping).ConfigureAwait(false))
                 {
-                    RenewLeaseFrom(sent, TimeSpan.FromMilliseconds(lease));
-                    target--; // found the leader: ask it again next time
+                    next = (next + 1) % voters.Count;
                 }
             }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-            {
-                // That voter did not answer in time: the next one is tried.
-            }
-            catch (IOException)
-            {
-                // Unreachable: the next voter is tried.
-            }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                ClusterLog.HeartbeatFailed(_logger, e); // never let the heartbeat stop: the node would be failed over
             }
         }
     }
 
-    /// <summary>
-    /// Whether this node may take writes now: always, unless it is a primary with replicas whose lease ran out.
-    /// A shard without replicas has no one to fail over to, so it keeps taking writes whatever the group does.
-    /// </summary>
-    public bool HoldsWriteLease => !Volatile.Read(ref _needsLease) || Environment.TickCount64 < Interlocked.Read(ref _leaseUntil);
+    /// <summary>One heartbeat; true when <paramref name="target"/> led and granted a lease.</summary>
+    private async Task<bool> BeatOnceAsync(VoterAddress target, CancellationToken stopping)
+    {
+        var sent = Environment.TickCount64;
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        bounded.CancelAfter(_settings.NodeTimeout / 4);
+        try
+        {
+            var reply = await _peers.CallAsync(target.ClientEndPoint,
+                ["HOARD.HEARTBEAT", MyId, ReplicationOffset().ToString(CultureInfo.InvariantCulture)], bounded.Token).ConfigureAwait(false);
+            if (reply.IsError || !long.TryParse(reply.Text, CultureInfo.InvariantCulture, out var lease))
+            {
+                return false;
+            }
 
-    private bool _needsLease;
+            RenewLeaseFrom(sent, TimeSpan.FromMilliseconds(lease));
+            return true;
+        }
+        catch (Exception e) when (e is IOException || (e is OperationCanceledException && !stopping.IsCancellationRequested))
+        {
+            return false; // unreachable or too slow: another voter is tried next time
+        }
+    }
 
     /// <summary>A heartbeat from the leader granted a lease of <paramref name="duration"/> from now.</summary>
     /// <param name="duration">The lease's length.</param>

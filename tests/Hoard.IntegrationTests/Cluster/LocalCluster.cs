@@ -64,12 +64,41 @@ public sealed class LocalCluster : IAsyncDisposable
         var arguments = string.Create(CultureInfo.InvariantCulture,
             $"\"{hoard}\" serve --port {Ports[index]} --cluster-enabled yes --cluster-port {ClusterPorts[index]} " +
             $"--cluster-voters {_voters} --cluster-node-timeout 1000 --dir \"{Path.Combine(_directory, index.ToString(CultureInfo.InvariantCulture))}\" --loglevel warning");
-        _processes[index] = Process.Start(new ProcessStartInfo("dotnet", arguments)
+        // The node's output is drained into a file: a node writing to a pipe nobody reads would block on its log.
+        var process = Process.Start(new ProcessStartInfo("dotnet", arguments)
         {
-            RedirectStandardOutput = false,
-            RedirectStandardError = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("could not start hoard");
+        var log = new StreamWriter(Path.Combine(_directory, $"{index}-{process.Id}.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.Exited += (_, _) => log.Dispose();
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes[index] = process;
+    }
+
+    private static void Append(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            try
+            {
+                log.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The node exited.
+            }
+        }
     }
 
     /// <summary>Kills node <paramref name="index"/> at once (SIGKILL), as a crash would.</summary>
