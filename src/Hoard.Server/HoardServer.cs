@@ -166,7 +166,10 @@ public sealed class HoardServer : IAsyncDisposable
         };
         Func<ClusterSettings, IReplicatedState, IConsensusLog> consensus = options.ConsensusFactory ?? ((s, state) => RaftMembership.Create(s, state, _loggers));
         var router = new SlotRouter();
-        var cluster = new ClusterNodeService(settings, state => consensus(settings, state), Options.RequirePass, _loggers);
+        var cluster = new ClusterNodeService(settings, state => consensus(settings, state), Options.RequirePass, _loggers)
+        {
+            LocalReplicationOffset = () => Replication.Offset,
+        };
         cluster.TopologyChanged += topology =>
         {
             router.Update(topology, cluster.MyId);

@@ -76,6 +76,11 @@ public sealed partial class ClusterNodeService
     private async Task FailOverFailedPrimariesAsync(Dictionary<string, long> offsets, CancellationToken token)
     {
         var topology = Topology;
+        if (LocalReplicationOffset is { } local)
+        {
+            offsets[MyId] = local(); // heartbeats go to the other nodes only: the leader's own node may be the best replica
+        }
+
         foreach (var primary in topology.Nodes.Values.Where(n => n.Role == NodeRole.Primary && n.Failed).ToList())
         {
             var candidate = topology.NodesOf(primary.ShardId)

@@ -89,6 +89,12 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
     /// <summary>When a follower last received the topology from the group.</summary>
     public DateTime LastHeardFromGroup { get; private set; }
 
+    /// <summary>
+    /// This node's own replication offset (set by the server). While the node leads, its heartbeats bring back the
+    /// other nodes' offsets only, so a failover that could promote the leader's own node asks here.
+    /// </summary>
+    public Func<long>? LocalReplicationOffset { get; set; }
+
     /// <summary>Starts the consensus member (voters) or the topology pull (followers).</summary>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>A task that completes once the node runs.</returns>
