@@ -24,8 +24,9 @@ internal sealed class HoardCluster : IDisposable
     private readonly string _voters;
     private readonly Lock _gate = new();
 
-    public HoardCluster(int nodes, int voters)
+    public HoardCluster(int nodes, int voters, int nodeTimeoutMs = 1000)
     {
+        NodeTimeoutMs = nodeTimeoutMs;
         var ports = FreePorts(2 * nodes);
         Ports = ports[..nodes];
         ClusterPorts = ports[nodes..];
@@ -41,6 +42,9 @@ internal sealed class HoardCluster : IDisposable
     public int[] ClusterPorts { get; }
 
     public int VoterCount { get; }
+
+    /// <summary>Every node's <c>cluster-node-timeout</c> (ms).</summary>
+    public int NodeTimeoutMs { get; }
 
     public int Count => Ports.Length;
 
@@ -84,7 +88,7 @@ internal sealed class HoardCluster : IDisposable
         foreach (var arg in new[]
         {
             _hoardDll, "serve", "--port", Text(Ports[index]), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-            "--cluster-port", Text(ClusterPorts[index]), "--cluster-voters", _voters, "--cluster-node-timeout", "1000",
+            "--cluster-port", Text(ClusterPorts[index]), "--cluster-voters", _voters, "--cluster-node-timeout", Text(NodeTimeoutMs),
             "--dir", Path.Combine(Directory, Text(index)), "--loglevel", "warning",
         })
         {
@@ -147,6 +151,15 @@ internal sealed class HoardCluster : IDisposable
         for (var i = 0; i < Count; i++)
         {
             Kill(i);
+        }
+    }
+
+    /// <summary>Whether node <paramref name="index"/> runs (it was started and not killed since).</summary>
+    public bool IsRunning(int index)
+    {
+        lock (_gate)
+        {
+            return _processes[index] is not null;
         }
     }
 

@@ -7,6 +7,15 @@
 //   bench/cluster.sh failover [--trials 10]
 //       3 voters, formed; per trial SIGKILL the leader: time until the survivors agree on a new one, and until a
 //       topology change sent to a survivor commits; then restart the killed node and wait until it rejoined.
+//   bench/cluster.sh primary-failover [--trials 10] [--node-timeout 1500] [--kill-leader] [--writers 4]
+//                                     [--load-ms 1000] [--wait-ms 200] [--client default|fail-fast]
+//       3 primaries + 3 replicas under a write load through StackExchange.Redis (each SET followed by WAIT 1 on the
+//       key's primary); per trial SIGKILL a primary that does not lead the consensus group (--kill-leader: the
+//       leader with a primary): time until a write to its slots succeeds again, WAIT-confirmed writes lost; then
+//       restart the killed node(s) and wait until every replica is in sync again. --client fail-fast: the client's
+//       BacklogPolicy.FailFast (a command for a disconnected node goes to another node, which answers MOVED) instead
+//       of its default (queue it for the dead node until it reconnects or the command times out, 5 s).
+//       HOARD_BENCH_CLIENT_LOG=1 prints the client's own log, the kill and failed probes, stamped in ms.
 //
 // Exit code 0 = measured (targets are reported, not enforced), 1 = the cluster failed a bounded wait, 2 = bad
 // arguments, 130 = interrupted.
@@ -15,7 +24,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Hoard.Bench.ClusterBench;
 
-if (args.Length == 0 || args[0] is not ("changes" or "failover"))
+if (args.Length == 0 || args[0] is not ("changes" or "failover" or "primary-failover"))
 {
     return Usage();
 }
@@ -24,6 +33,12 @@ var mode = args[0];
 var changes = 50;
 var nodes = 4;
 var trials = 10;
+var nodeTimeout = 1500;
+var killLeader = false;
+var writers = 4;
+var loadMs = 1000;
+var waitMs = 200;
+var client = ClientSetting.Default;
 var epochProbe = false;
 var pauseMs = 0.0;
 string? csv = null;
@@ -37,18 +52,36 @@ for (var i = 1; i < args.Length; i++)
         case "--probe" when mode == "changes": epochProbe = Next() switch { "route" => false, "epoch" => true, var p => throw new ArgumentException($"unknown probe {p}") }; break;
         case "--poll-pause-ms" when mode == "changes": pauseMs = double.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--csv" when mode == "changes": csv = Next(); break;
-        case "--trials" when mode == "failover": trials = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--trials" when mode is "failover" or "primary-failover": trials = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--node-timeout" when mode == "primary-failover": nodeTimeout = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--kill-leader" when mode == "primary-failover": killLeader = true; break;
+        case "--writers" when mode == "primary-failover": writers = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--load-ms" when mode == "primary-failover": loadMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--wait-ms" when mode == "primary-failover": waitMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--client" when mode == "primary-failover": client = Next() switch
+        {
+            "default" => ClientSetting.Default,
+            "fail-fast" => ClientSetting.FailFast,
+            var c => throw new ArgumentException($"unknown client setting {c}"),
+        };
+        break;
         default: return Usage();
     }
 }
 
-if (changes < 1 || nodes is < 3 or > 16 || trials < 1 || pauseMs < 0)
+if (changes < 1 || nodes is < 3 or > 16 || trials < 1 || pauseMs < 0 || nodeTimeout < 100 || writers < 1 || loadMs < 0 || waitMs < 1)
 {
-    Console.Error.WriteLine("need --changes >= 1, 3 <= --nodes <= 16, --trials >= 1, --poll-pause-ms >= 0");
+    Console.Error.WriteLine("need --changes >= 1, 3 <= --nodes <= 16, --trials >= 1, --poll-pause-ms >= 0, --node-timeout >= 100, "
+        + "--writers >= 1, --load-ms >= 0, --wait-ms >= 1");
     return 2;
 }
 
-using var cluster = new HoardCluster(mode == "changes" ? nodes : 3, voters: 3);
+using var cluster = mode switch
+{
+    "changes" => new HoardCluster(nodes, voters: 3),
+    "failover" => new HoardCluster(3, voters: 3),
+    _ => new HoardCluster(6, voters: 3, nodeTimeout),
+};
 using var interrupted = new CancellationTokenSource();
 void Stop(PosixSignalContext context)
 {
@@ -66,9 +99,13 @@ try
     {
         ChangeLatency.Run(new ChangeOptions(changes, nodes, epochProbe, TimeSpan.FromMilliseconds(pauseMs), csv), cluster, interrupted.Token);
     }
-    else
+    else if (mode == "failover")
     {
         Failover.Run(trials, cluster, interrupted.Token);
+    }
+    else
+    {
+        PrimaryFailover.Run(new PrimaryFailoverOptions(trials, killLeader, writers, TimeSpan.FromMilliseconds(loadMs), waitMs, client), cluster, interrupted.Token);
     }
 
     return 0;
@@ -91,5 +128,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: ClusterBench changes [--changes 50] [--nodes 4] [--probe route|epoch] [--poll-pause-ms 0] [--csv FILE]");
     Console.Error.WriteLine("       ClusterBench failover [--trials 10]");
+    Console.Error.WriteLine("       ClusterBench primary-failover [--trials 10] [--node-timeout 1500] [--kill-leader] [--writers 4] [--load-ms 1000] [--wait-ms 200] [--client default|fail-fast]");
     return 2;
 }

@@ -79,6 +79,8 @@ public sealed partial class ClusterNodeService
     private async Task FailOverFailedPrimariesAsync(Dictionary<string, (long At, long Offset)> heard, CancellationToken token)
     {
         var topology = Topology;
+        heard[MyId] = (Environment.TickCount64, ReplicationOffset()); // the leader's own node may be the best replica
+
         foreach (var primary in topology.Nodes.Values.Where(n => n.Role == NodeRole.Primary && n.Failed).ToList())
         {
             var candidate = topology.NodesOf(primary.ShardId)

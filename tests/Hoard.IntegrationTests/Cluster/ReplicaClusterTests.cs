@@ -199,14 +199,14 @@ public class ReplicaClusterTests
         Assert.Equal(moved, Assert.IsType<RespError>(await client.CallAsync("SET", key, "v")).Message);
     }
 
-    private static Dictionary<string, string> Replicas(List<NodeLine> nodes) =>
+    internal static Dictionary<string, string> Replicas(List<NodeLine> nodes) =>
         nodes.Where(n => n.Flags.Contains("slave")).ToDictionary(n => n.Id, n => n.PrimaryId);
 
-    private static async Task<List<NodeLine>> NodesAsync(LocalCluster cluster, int index) =>
+    internal static async Task<List<NodeLine>> NodesAsync(LocalCluster cluster, int index) =>
         [.. ((string)(await cluster.CallAsync(index, "CLUSTER", "NODES"))!).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(NodeLine.Parse)];
 
     /// <summary>The fields of a CLUSTER NODES line these tests read.</summary>
-    private sealed record NodeLine(string Id, string Endpoint, string Flags, string PrimaryId, string[] Slots)
+    internal sealed record NodeLine(string Id, string Endpoint, string Flags, string PrimaryId, string[] Slots)
     {
         public static NodeLine Parse(string line)
         {

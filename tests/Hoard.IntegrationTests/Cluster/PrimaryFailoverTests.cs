@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Hoard.Storage.Keys;
+using StackExchange.Redis;
+using static Hoard.IntegrationTests.Cluster.ReplicaClusterTests;
+
+namespace Hoard.IntegrationTests.Cluster;
+
+/// <summary>
+/// kill -9 of a primary under a write load through StackExchange.Redis, three times over (a different shard each
+/// time, never the consensus leader's node): writes to its slots succeed again within 5 s, every write a replica had
+/// acknowledged (WAIT 1) before the kill is on the new primary, and the killed node comes back as a replica in sync.
+/// </summary>
+[Trait("Category", "Cluster")]
+public class PrimaryFailoverTests
+{
+    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task KilledPrimariesFailOverWithinFiveSecondsAndLoseNoConfirmedWrite()
+    {
+        await using var cluster = await LocalCluster.StartAsync(nodes: 6);
+        var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
+        await ClusterTests.RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)} --replicas 1");
+        await WaitUntilWholeAndInSyncAsync(cluster);
+
+        for (var trial = 0; trial < 3; trial++)
+        {
+            var nodes = await NodesAsync(cluster, 0);
+            var leader = Field(await cluster.InfoAsync(0), "cluster_consensus_leader");
+            var shards = nodes.Where(n => n.Flags.Contains("master") && n.Slots.Length > 0).OrderBy(n => FirstSlot(n)).ToList();
+            var primary = Enumerable.Range(trial, shards.Count).Select(k => shards[k % shards.Count]).First(p => !leader.StartsWith(p.Endpoint + "@", StringComparison.Ordinal));
+            var victim = Array.IndexOf(cluster.Endpoints, primary.Endpoint);
+
+            await using var redis = await ConnectAsync(cluster);
+            var load = new ConfirmedWrites(redis, $"t{trial}");
+            load.Start(writers: 2);
+            await Task.Delay(500);
+
+            var killedAt = Stopwatch.GetTimestamp();
+            cluster.Kill(victim);
+            var failover = await FirstWriteAsync(redis, primary, $"probe{trial}");
+            await load.StopAsync();
+            Assert.InRange(failover, TimeSpan.Zero, FailoverBound);
+
+            var confirmed = load.Ok.Where(w => w.Confirmed != 0 && w.Confirmed < killedAt).ToList();
+            Assert.Contains(confirmed, w => primary.Owns(HashSlot.Of(Encoding.UTF8.GetBytes(w.Key))));
+            var db = redis.GetDatabase();
+            var values = await Task.WhenAll(confirmed.Select(w => db.StringGetAsync(w.Key, CommandFlags.DemandMaster)));
+            var lost = confirmed.Where((w, i) => values[i] != w.Key).Select(w => w.Key).ToList();
+            Assert.True(lost.Count == 0, $"trial {trial}: {lost.Count} of {confirmed.Count} confirmed writes lost, e.g. {string.Join(", ", lost.Take(5))}");
+
+            cluster.Start(victim);
+            await WaitUntilWholeAndInSyncAsync(cluster);
+        }
+    }
+
+    private static async Task<ConnectionMultiplexer> ConnectAsync(LocalCluster cluster)
+    {
+        var options = new ConfigurationOptions { AbortOnConnectFail = true, ConnectTimeout = 5000, BacklogPolicy = BacklogPolicy.FailFast };
+        foreach (var port in cluster.Ports)
+        {
+            options.EndPoints.Add("127.0.0.1", port);
+        }
+
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    /// <summary>Sends a SET to a key of <paramref name="primary"/>'s slots every 20 ms, not waiting for earlier ones, until one succeeded: how long that took.</summary>
+    private static async Task<TimeSpan> FirstWriteAsync(IConnectionMultiplexer redis, NodeLine primary, string prefix)
+    {
+        var keys = Enumerable.Range(0, 100_000).Select(i => $"{prefix}:{i}").Where(k => primary.Owns(HashSlot.Of(Encoding.UTF8.GetBytes(k)))).Take(500).ToList();
+        var db = redis.GetDatabase();
+        var started = Stopwatch.GetTimestamp();
+        var attempts = new List<Task<bool>>();
+        for (var n = 0; Stopwatch.GetElapsedTime(started) < LocalCluster.Bound; n++)
+        {
+            attempts.Add(TrySetAsync(db, keys[n % keys.Count]));
+            await Task.Delay(20);
+            if (attempts.Any(a => a.IsCompletedSuccessfully && a.Result))
+            {
+                return Stopwatch.GetElapsedTime(started); // late by up to 20 ms
+            }
+        }
+
+        throw new TimeoutException("no write to the failed shard succeeded");
+    }
+
+    private static async Task<bool> TrySetAsync(IDatabase db, string key)
+    {
+        try
+        {
+            return await db.StringSetAsync(key, key);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Every node sees 3 primaries with one replica each, nothing failed; every replica acknowledged its primary's whole stream.</summary>
+    private static Task WaitUntilWholeAndInSyncAsync(LocalCluster cluster) => LocalCluster.WaitUntilAsync(async () =>
+    {
+        for (var i = 0; i < cluster.Ports.Length; i++)
+        {
+            if (await cluster.CallAsync(i, "CLUSTER", "NODES") is not string text)
+            {
+                return false;
+            }
+
+            var nodes = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(NodeLine.Parse).ToList();
+            if (nodes.Any(n => n.Flags.Contains("fail")) || Replicas(nodes).Count != 3)
+            {
+                return false;
+            }
+        }
+
+        foreach (var primary in (await NodesAsync(cluster, 0)).Where(n => n.Flags.Contains("master")))
+        {
+            var role = (object?[])(await cluster.CallAsync(Array.IndexOf(cluster.Endpoints, primary.Endpoint), "ROLE"))!;
+            var offset = (long)role[1]!;
+            if (!((object?[])role[2]!).Cast<object?[]>().Any(r => long.Parse((string)r[2]!, CultureInfo.InvariantCulture) == offset))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    });
+
+    private static int FirstSlot(NodeLine node) => node.Slots.Min(s => int.Parse(s.Split('-')[0], CultureInfo.InvariantCulture));
+
+    private static string Field(string info, string name) =>
+        info.Split("\r\n").Single(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split(':', 2)[1];
+}
