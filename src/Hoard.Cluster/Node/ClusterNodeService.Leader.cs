@@ -31,7 +31,7 @@ public sealed partial class ClusterNodeService
     }
 
     /// <summary>
-    /// Judges nodes by the heartbeats they send (<see cref="AcceptHeartbeat"/>), each quarter of the node timeout: a
+    /// Judges nodes, every tenth of the node timeout, by the heartbeats they send each quarter of it (<see cref="AcceptHeartbeat"/>): a
     /// node not heard from for the whole timeout is judged failed (one committed entry), and healthy again when it is
     /// heard from. A shard whose primary is judged failed is handed to its live replica with the highest replication
     /// offset. The leader's own write lease is renewed from the moment a majority of the voters was last heard from.
@@ -71,7 +71,7 @@ public sealed partial class ClusterNodeService
             }
 
             await FailOverFailedPrimariesAsync(heard, token).ConfigureAwait(false);
-            await Task.Delay(_settings.NodeTimeout / 4, token).ConfigureAwait(false);
+            await Task.Delay(_settings.NodeTimeout / 10, token).ConfigureAwait(false); // checks are local: look often
         }
     }
 
