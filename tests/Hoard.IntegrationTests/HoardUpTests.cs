@@ -10,6 +10,7 @@ namespace Hoard.IntegrationTests;
 /// <c>hoard up</c> as a real process: three nodes form a cluster that serves every slot, and every node stops with
 /// <c>hoard up</c>, whether it is asked to (SIGTERM) or killed (SIGKILL). Needs the server's cluster mode.
 /// </summary>
+[Collection(Cluster.LocalCluster.Collection)]
 public class HoardUpTests
 {
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(60);

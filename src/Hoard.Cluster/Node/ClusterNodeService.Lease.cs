@@ -16,6 +16,7 @@ public sealed partial class ClusterNodeService
 {
     private long _leaseUntil; // Environment.TickCount64 at which the write lease runs out
     private bool _needsLease;
+    private NodeRole? _lastRole; // this node's role in the last topology this process saw (none after a restart)
 
     /// <summary>
     /// Whether this node may take writes now: always, unless it is a primary with replicas whose lease ran out.
@@ -36,8 +37,9 @@ public sealed partial class ClusterNodeService
     public Func<long> ReplicationOffset { get; set; } = () => 0;
 
     /// <summary>
-    /// HOARD.HEARTBEAT from a node: on the leader, records it and answers the lease granted (in ms); elsewhere, or
-    /// while the leader cannot confirm a majority itself, null (the node tries again, and gets no lease).
+    /// HOARD.HEARTBEAT from a node: on the leader, records it and answers the lease granted in ms (0 for a node that
+    /// is not a primary it can vouch for); elsewhere, or while the leader cannot confirm a majority itself, null (the
+    /// node tries again, and gets no lease).
     /// </summary>
     /// <param name="nodeId">The node's id.</param>
     /// <param name="offset">Its replication offset.</param>
@@ -49,9 +51,18 @@ public sealed partial class ClusterNodeService
             return null;
         }
 
+        var topology = Topology;
         lock (_heartbeats)
         {
             _heartbeats[nodeId] = (Environment.TickCount64, offset);
+        }
+
+        // Only a primary of this leader's topology gets a lease: a primary replaced while it was paused or cut off
+        // must not be able to write again before it learns it is a replica now.
+        var grant = topology.Nodes.TryGetValue(nodeId, out var node) && node.Role == NodeRole.Primary;
+        if (!grant)
+        {
+            return 0; // heard (the node is alive), but no lease: it is not a primary this leader can vouch for
         }
 
         // A leader that lost touch with its majority holds no lease of its own, and grants none.
@@ -133,13 +144,16 @@ public sealed partial class ClusterNodeService
     /// <summary>Recomputes whether this node needs a lease: it is a primary and its shard has a replica.</summary>
     private void UpdateLeaseNeed(ClusterTopology topology)
     {
-        var needs = topology.Nodes.TryGetValue(MyId, out var me) && me.Role == NodeRole.Primary
-            && topology.NodesOf(me.ShardId).Any(n => n.Role == NodeRole.Replica);
-        if (needs && !Volatile.Read(ref _needsLease))
+        var me = topology.Nodes.GetValueOrDefault(MyId);
+        var needs = me is { Role: NodeRole.Primary } && topology.NodesOf(me.ShardId).Any(n => n.Role == NodeRole.Replica);
+        if (needs && !Volatile.Read(ref _needsLease) && _lastRole is not null)
         {
-            RenewLease(LeaseDuration); // just became such a primary (promoted, or got a replica): a first lease
+            // Just promoted, or a running primary that just got a replica: it holds its shard's data, so it takes
+            // writes at once. Not after a restart (no role seen yet): that waits for the leader's first lease.
+            RenewLease(LeaseDuration);
         }
 
+        _lastRole = me?.Role;
         Volatile.Write(ref _needsLease, needs);
     }
 }

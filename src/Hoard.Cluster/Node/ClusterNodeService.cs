@@ -319,9 +319,12 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
     private void Publish(ClusterTopology topology)
     {
         Volatile.Write(ref _current, topology);
-        UpdateLeaseNeed(topology);
         ClusterLog.TopologyApplied(_logger, topology.Epoch, topology.Nodes.Count, topology.AssignedSlotCount);
         TopologyChanged?.Invoke(topology);
+
+        // After the listeners (the server's routes): a primary turned replica must not drop its need for a lease
+        // while its routes still say it owns the slots.
+        UpdateLeaseNeed(topology);
         if (IsLeader)
         {
             PushToFollowers(topology);

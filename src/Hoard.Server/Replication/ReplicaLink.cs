@@ -106,6 +106,14 @@ public sealed class ReplicaLink : IAsyncDisposable
         await SendAsync(stream, stopping, "PSYNC", ReplicationId ?? "?", Offset.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
         var answer = await reader.ReadLineAsync(stopping).ConfigureAwait(false);
         var words = answer.Split(' ');
+        if (words[0] == "+FULLRESYNC" && words.Length == 3
+            && ReplicationId is not null && words[1] != ReplicationId && long.Parse(words[2], CultureInfo.InvariantCulture) < Offset)
+        {
+            // A primary that restarted empty (a new history, shorter than ours): copying it would wipe writes this
+            // replica holds. Keep them; the consensus leader promotes this replica instead.
+            throw new InvalidDataException($"the primary's new history ({words[2]}) is shorter than this replica's ({Offset}): not resyncing from it");
+        }
+
         if (words[0] == "+FULLRESYNC" && words.Length == 3)
         {
             // Until the snapshot is complete this replica holds no history it could continue from.

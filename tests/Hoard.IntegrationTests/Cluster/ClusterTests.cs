@@ -9,6 +9,7 @@ namespace Hoard.IntegrationTests.Cluster;
 
 /// <summary>A 3-node Hoard cluster of real processes with a Raft group, driven by Redis's own tools and clients.</summary>
 [Trait("Category", "Cluster")]
+[Collection(LocalCluster.Collection)]
 public class ClusterTests
 {
     [Fact]

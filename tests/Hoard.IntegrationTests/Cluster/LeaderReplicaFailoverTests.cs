@@ -11,6 +11,7 @@ namespace Hoard.IntegrationTests.Cluster;
 /// promoted (it once never was: the shard stayed down).
 /// </summary>
 [Trait("Category", "Cluster")]
+[Collection(LocalCluster.Collection)]
 public class LeaderReplicaFailoverTests
 {
     [Fact]

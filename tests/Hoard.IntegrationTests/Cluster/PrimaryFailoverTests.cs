@@ -13,6 +13,7 @@ namespace Hoard.IntegrationTests.Cluster;
 /// acknowledged (WAIT 1) before the kill is on the new primary, and the killed node comes back as a replica in sync.
 /// </summary>
 [Trait("Category", "Cluster")]
+[Collection(LocalCluster.Collection)]
 public class PrimaryFailoverTests
 {
     private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(5);

@@ -10,6 +10,7 @@ namespace Hoard.IntegrationTests.Cluster;
 /// node shows, how a replica routes, the data it receives, and the failover that promotes it.
 /// </summary>
 [Trait("Category", "Cluster")]
+[Collection(LocalCluster.Collection)]
 public class ReplicaClusterTests
 {
     [Fact]

@@ -49,7 +49,8 @@ public class WriteLeaseTests
             await Task.Delay(50);
         }
 
-        Assert.Equal(cluster.LeaseDuration.TotalMilliseconds, (long)(await client.CallAsync("HOARD.HEARTBEAT", Replica, "0"))!);
+        Assert.Equal(cluster.LeaseDuration.TotalMilliseconds, (long)(await client.CallAsync("HOARD.HEARTBEAT", cluster.MyId, "0"))!);
+        Assert.Equal(0L, await client.CallAsync("HOARD.HEARTBEAT", Replica, "0")); // heard, but a replica gets no lease
     }
 
     [Fact]
