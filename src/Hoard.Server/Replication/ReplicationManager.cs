@@ -17,6 +17,7 @@ public sealed class ReplicationManager : IAsyncDisposable
     private readonly ConcurrentDictionary<long, ReplicaInfo> _replicas = new();
     private readonly Lock _gate = new();
     private TaskCompletionSource _acked = NewSignal();
+    private bool _waiting; // a new signal is made only when a WAIT waits: no allocation per acknowledgement
     private ReplicaLink? _link;
     private long _fullSyncs;
     private long _partialSyncs;
@@ -81,14 +82,18 @@ public sealed class ReplicationManager : IAsyncDisposable
         if (_replicas.TryGetValue(sessionId, out var replica))
         {
             replica.Acknowledge(offset);
-            TaskCompletionSource acked;
+            TaskCompletionSource? acked = null;
             lock (_gate)
             {
-                acked = _acked;
-                _acked = NewSignal();
+                if (_waiting)
+                {
+                    acked = _acked;
+                    _acked = NewSignal();
+                    _waiting = false;
+                }
             }
 
-            acked.TrySetResult();
+            acked?.TrySetResult();
         }
     }
 
@@ -112,6 +117,7 @@ public sealed class ReplicationManager : IAsyncDisposable
             lock (_gate)
             {
                 acked = _acked.Task;
+                _waiting = true;
             }
 
             var count = CountAcknowledged(offset);
