@@ -35,7 +35,11 @@ public interface IConsensusLog : IAsyncDisposable
     /// <param name="entry">The entry's bytes.</param>
     /// <param name="cancellationToken">Gives up waiting (the entry may still commit later).</param>
     /// <returns>A task that completes after the entry is committed and applied here.</returns>
-    /// <exception cref="NotLeaderException">This member is not the leader; send the entry to <see cref="Leader"/>.</exception>
+    /// <exception cref="NotLeaderException">
+    /// This member is not the leader, or stopped leading before the entry committed; send the entry to
+    /// <see cref="Leader"/>. In the second case the entry may still commit under the next leader, so a retried entry
+    /// can be applied twice: entries must be no-ops when they are stale (topology entries carry epochs for that).
+    /// </exception>
     Task ReplicateAsync(ReadOnlyMemory<byte> entry, CancellationToken cancellationToken);
 
     /// <summary>

@@ -99,7 +99,7 @@ public sealed class RaftGroup : IAsyncDisposable
     /// <summary>
     /// Replicates <paramref name="entry"/> on whichever member leads, finding the leader again if leadership moved
     /// (a busy 2-core machine can stall a member past an election timeout): for tests about what the group keeps,
-    /// not about who leads.
+    /// not about who leads. The entries must be distinct: a retry is skipped when the new leader holds the entry.
     /// </summary>
     public async Task ReplicateAsync(string entry, CancellationToken cancellationToken)
     {
@@ -113,7 +113,12 @@ public sealed class RaftGroup : IAsyncDisposable
             }
             catch (Hoard.Cluster.Consensus.NotLeaderException)
             {
-                // Deposed before the entry was appended: ask the new leader.
+                // Deposed before the entry committed. If the old leader had appended it to a member that wins the
+                // election, the new leader commits it: retry only when the new leader's applied state lacks it.
+                var next = await WaitForLeaderAsync(cancellationToken);
+                await next.Log.ReadBarrierAsync(cancellationToken);
+                if (next.State.Entries.Contains(entry))
+                    return;
             }
         }
     }
