@@ -46,6 +46,11 @@ public sealed partial class ClusterNodeService
         }
 
         var timeout = (long)_settings.NodeTimeout.TotalMilliseconds;
+        if (FormerLeader() is { } former)
+        {
+            firstSeen[former.Id] = former.LastHeard;
+        }
+
         while (true)
         {
             var topology = Topology;
@@ -73,6 +78,32 @@ public sealed partial class ClusterNodeService
             await FailOverFailedPrimariesAsync(heard, token).ConfigureAwait(false);
             await Task.Delay(_settings.NodeTimeout / 10, token).ConfigureAwait(false); // checks are local: look often
         }
+    }
+
+    /// <summary>
+    /// The node that led before this one, if this node's heartbeats last reached it, and from when to count its
+    /// silence. Usually it died or was cut off: counting from this node's last answer from it, rather than from this
+    /// leadership's start, saves an election's time when it was also a primary. Its write lease ran on the voters'
+    /// heartbeats, which stopped reaching it when they elected this leader, so it ends a lease after this leadership
+    /// began: its silence counts from no earlier than the timeout less one and a half leases before now, which leaves
+    /// half a lease of margin.
+    /// </summary>
+    private (string Id, long LastHeard)? FormerLeader()
+    {
+        if (_lastLeaderAnswer is not { } answer)
+        {
+            return null;
+        }
+
+        var node = Topology.Nodes.Values.FirstOrDefault(n => n.Id != MyId && n.Host == answer.Leader.Host && n.Port == answer.Leader.Port);
+        if (node is null)
+        {
+            return null;
+        }
+
+        var leaseMs = (long)LeaseDuration.TotalMilliseconds;
+        var earliest = Environment.TickCount64 - ((long)_settings.NodeTimeout.TotalMilliseconds - leaseMs - (leaseMs / 2));
+        return (node.Id, Math.Max(answer.At, earliest));
     }
 
     /// <summary>For each shard whose primary is judged failed: promote the live replica that has the most of the stream.</summary>

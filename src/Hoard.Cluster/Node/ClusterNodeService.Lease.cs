@@ -17,6 +17,7 @@ public sealed partial class ClusterNodeService
     private long _leaseUntil; // Environment.TickCount64 at which the write lease runs out
     private bool _needsLease;
     private NodeRole? _lastRole; // this node's role in the last topology this process saw (none after a restart)
+    private LeaderAnswer? _lastLeaderAnswer; // the last leader that answered a heartbeat, and when (one reference: no tearing)
 
     /// <summary>
     /// Whether this node may take writes now: always, unless it is a primary with replicas whose lease ran out.
@@ -117,6 +118,7 @@ public sealed partial class ClusterNodeService
             }
 
             RenewLeaseFrom(sent, TimeSpan.FromMilliseconds(lease));
+            _lastLeaderAnswer = new LeaderAnswer(target, Environment.TickCount64);
             return true;
         }
         catch (Exception e) when (e is IOException || (e is OperationCanceledException && !stopping.IsCancellationRequested))
@@ -156,4 +158,7 @@ public sealed partial class ClusterNodeService
         _lastRole = me?.Role;
         Volatile.Write(ref _needsLease, needs);
     }
+
+    /// <summary>A leader that answered a heartbeat, at <see cref="Environment.TickCount64"/> <paramref name="At"/>.</summary>
+    private sealed record LeaderAnswer(VoterAddress Leader, long At);
 }
