@@ -6,8 +6,9 @@ using Hoard.Server.Tests.Support;
 namespace Hoard.IntegrationTests.Cluster;
 
 /// <summary>
-/// Real <c>hoard serve</c> processes in cluster mode on loopback ports chosen at run time, the first three (or all,
-/// if fewer) the consensus voters; every process is killed and every directory deleted on dispose.
+/// Real <c>hoard serve</c> processes in cluster mode on loopback ports chosen at run time — or each in its own namespace
+/// of a <see cref="NamespaceNetwork"/>, on its own address — the first three (or all, if fewer) the consensus voters;
+/// every process is killed and every directory deleted on dispose.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
@@ -22,26 +23,46 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("hoard-cluster-it-").FullName;
     private readonly Process?[] _processes;
     private readonly string _voters;
+    private readonly NamespaceNetwork? _network;
 
-    private LocalCluster(int nodes, int voters)
+    private LocalCluster(int nodes, int voters, NamespaceNetwork? network)
     {
-        var ports = HoardProcess.FreePorts(2 * nodes);
-        Ports = ports[..nodes];
-        ClusterPorts = ports[nodes..];
+        _network = network;
+        if (network is null)
+        {
+            var ports = HoardProcess.FreePorts(2 * nodes);
+            Ports = ports[..nodes];
+            ClusterPorts = ports[nodes..];
+            Hosts = [.. Enumerable.Repeat("127.0.0.1", nodes)];
+        }
+        else
+        {
+            // Each node has an address (and ports) of its own there.
+            Ports = [.. Enumerable.Repeat(7000, nodes)];
+            ClusterPorts = [.. Enumerable.Repeat(17000, nodes)];
+            Hosts = [.. Enumerable.Range(0, nodes).Select(i => NamespaceNetwork.Address(i).ToString())];
+        }
+
         _processes = new Process?[nodes];
-        _voters = string.Join(',', Enumerable.Range(0, voters).Select(i => $"127.0.0.1:{Ports[i]}@{ClusterPorts[i]}"));
+        _voters = string.Join(',', Enumerable.Range(0, voters).Select(i => $"{Hosts[i]}:{Ports[i]}@{ClusterPorts[i]}"));
     }
 
     public int[] Ports { get; }
 
     public int[] ClusterPorts { get; }
 
-    public string[] Endpoints => [.. Ports.Select(p => $"127.0.0.1:{p}")];
+    /// <summary>Each node's address: 127.0.0.1, or its own in a namespace network.</summary>
+    public string[] Hosts { get; }
 
-    /// <summary>Starts <paramref name="nodes"/> nodes (up to 3 of them voters) and waits until each answers PING.</summary>
-    public static async Task<LocalCluster> StartAsync(int nodes = 3)
+    public string[] Endpoints => [.. Ports.Select((p, i) => $"{Hosts[i]}:{p}")];
+
+    /// <summary>
+    /// Starts <paramref name="nodes"/> nodes (up to 3 of them voters) and waits until each answers PING: on loopback, or
+    /// node i in namespace i of <paramref name="network"/> (then the cluster's clients are in its hub).
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(int nodes = 3, NamespaceNetwork? network = null)
     {
-        var cluster = new LocalCluster(nodes, Math.Min(nodes, 3));
+        var cluster = new LocalCluster(nodes, Math.Min(nodes, 3), network);
         try
         {
             for (var i = 0; i < nodes; i++)
@@ -67,16 +88,21 @@ public sealed class LocalCluster : IAsyncDisposable
     public void Start(int index)
     {
         var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
+        var bind = _network is null ? "" : $"--bind {Hosts[index]} --cluster-announce-ip {Hosts[index]} ";
         var arguments = string.Create(CultureInfo.InvariantCulture,
-            $"\"{hoard}\" serve --port {Ports[index]} --cluster-enabled yes --cluster-port {ClusterPorts[index]} " +
+            $"\"{hoard}\" serve {bind}--port {Ports[index]} --cluster-enabled yes --cluster-port {ClusterPorts[index]} " +
             $"--cluster-voters {_voters} --cluster-node-timeout 1500 --dir \"{Path.Combine(_directory, index.ToString(CultureInfo.InvariantCulture))}\" --loglevel warning");
+        var start = _network?.Inside(index, "dotnet", arguments) ?? new ProcessStartInfo("dotnet", arguments);
+
         // The node's output is drained into a file: a node writing to a pipe nobody reads would block on its log.
-        var process = Process.Start(new ProcessStartInfo("dotnet", arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("could not start hoard");
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+
+        // And it stops by itself if this process dies without killing it (hoard up's way: standard input closes).
+        start.RedirectStandardInput = true;
+        start.Environment["HOARD_STOP_WITH_PARENT"] = "1";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start hoard");
         var log = new StreamWriter(Path.Combine(_directory, $"{index}-{process.Id}.log")) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Append(log, e.Data);
         process.ErrorDataReceived += (_, e) => Append(log, e.Data);
@@ -112,7 +138,7 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         if (_processes[index] is { } process)
         {
-            process.Kill();
+            process.Kill(entireProcessTree: true);
             process.WaitForExit();
             process.Dispose();
             _processes[index] = null;
@@ -131,7 +157,7 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             try
             {
-                var client = await RespClient.ConnectAsync(Ports[index]);
+                var client = _network is null ? await RespClient.ConnectAsync(Ports[index]) : await _network.ConnectFromHubAsync(index, Ports[index]);
                 if (await client.CallAsync("PING") is "PONG")
                 {
                     return client;
@@ -164,7 +190,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
         for (var i = 1; i < Ports.Length; i++)
         {
-            Assert.Equal("OK", await CallAsync(0, "CLUSTER", "MEET", "127.0.0.1", Ports[i]));
+            Assert.Equal("OK", await CallAsync(0, "CLUSTER", "MEET", Hosts[i], Ports[i]));
         }
 
         await WaitUntilAsync(async () =>

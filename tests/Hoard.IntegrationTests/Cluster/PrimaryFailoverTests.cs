@@ -107,7 +107,7 @@ public class PrimaryFailoverTests
     }
 
     /// <summary>Every node sees 3 primaries with one replica each, nothing failed; every replica acknowledged its primary's whole stream.</summary>
-    private static Task WaitUntilWholeAndInSyncAsync(LocalCluster cluster) => LocalCluster.WaitUntilAsync(async () =>
+    internal static Task WaitUntilWholeAndInSyncAsync(LocalCluster cluster) => LocalCluster.WaitUntilAsync(async () =>
     {
         for (var i = 0; i < cluster.Ports.Length; i++)
         {

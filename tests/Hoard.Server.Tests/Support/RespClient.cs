@@ -35,6 +35,26 @@ public sealed class RespClient : IAsyncDisposable
         return new RespClient(tcp);
     }
 
+    /// <summary>
+    /// Connects a socket the caller made (one made inside a network namespace, say) to <paramref name="endpoint"/>;
+    /// the client owns the socket from here on, and disposes it if the connection fails.
+    /// </summary>
+    public static async Task<RespClient> ConnectAsync(Socket socket, EndPoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        var tcp = new TcpClient { Client = socket, NoDelay = true, ReceiveTimeout = (int)Timeout.TotalMilliseconds };
+        try
+        {
+            await socket.ConnectAsync(endpoint).WaitAsync(Timeout);
+            return new RespClient(tcp);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Sends one command and reads its reply.</summary>
     public async Task<object?> CallAsync(params object[] args)
     {
