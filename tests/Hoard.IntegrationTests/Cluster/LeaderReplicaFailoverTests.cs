@@ -40,9 +40,14 @@ public class LeaderReplicaFailoverTests
         }
 
         await LocalCluster.WaitUntilAsync(async () => Replicas(await NodesAsync(cluster, 0)).Count == 3);
-        var info = await cluster.InfoAsync(0);
-        var leaderEndpoint = info.Split("\r\n").Single(l => l.StartsWith("cluster_consensus_leader:", StringComparison.Ordinal)).Split(':', 2)[1];
-        var leader = Array.FindIndex(cluster.Endpoints, e => leaderEndpoint.StartsWith(e + "@", StringComparison.Ordinal));
+        var leader = -1; // "-" while an election is under way
+        await LocalCluster.WaitUntilAsync(async () =>
+        {
+            var info = await cluster.InfoAsync(0);
+            var leaderEndpoint = info.Split("\r\n").Single(l => l.StartsWith("cluster_consensus_leader:", StringComparison.Ordinal)).Split(':', 2)[1];
+            leader = Array.FindIndex(cluster.Endpoints, e => leaderEndpoint.StartsWith(e + "@", StringComparison.Ordinal));
+            return leader >= 0;
+        });
         Assert.InRange(leader, 0, 2);
         var nodes = await NodesAsync(cluster, leader);
         var primary = nodes.Single(n => n.Id == Replicas(nodes)[nodes.Single(n => n.Endpoint == cluster.Endpoints[leader]).Id]);

@@ -151,20 +151,26 @@ public class ReplicaClusterTests
     /// </summary>
     private static async Task AssertThreePrimariesWithAReplicaEachAsync(LocalCluster cluster)
     {
-        var views = new List<string>();
-        for (var i = 0; i < 6; i++)
+        // The topology reaches the nodes one after another (and a busy machine can flag a node failed for a moment):
+        // wait until all six show the same table of three primaries that own slots, each with one replica.
+        await LocalCluster.WaitUntilAsync(async () =>
         {
-            var index = i;
-            await LocalCluster.WaitUntilAsync(async () => Replicas(await NodesAsync(cluster, index)).Count == 3);
-            var nodes = await NodesAsync(cluster, index);
-            var primaries = nodes.Where(n => n.Flags.Contains("master")).ToList();
-            Assert.Equal(3, primaries.Count);
-            Assert.All(primaries, p => Assert.NotEmpty(p.Slots));
-            Assert.Equal(primaries.Select(p => p.Id).Order(StringComparer.Ordinal), Replicas(nodes).Values.Order(StringComparer.Ordinal));
-            views.Add(string.Join('\n', nodes.Select(n => $"{n.Id} {n.Flags.Replace("myself,", "", StringComparison.Ordinal)} {n.PrimaryId} {string.Join(',', n.Slots)}")));
-        }
+            var views = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < 6; i++)
+            {
+                var nodes = await NodesAsync(cluster, i);
+                var primaries = nodes.Where(n => n.Flags.Contains("master")).ToList();
+                if (primaries.Count != 3 || primaries.Any(p => p.Slots.Length == 0)
+                    || !primaries.Select(p => p.Id).Order(StringComparer.Ordinal).SequenceEqual(Replicas(nodes).Values.Order(StringComparer.Ordinal)))
+                {
+                    return false;
+                }
 
-        Assert.Single(views.Distinct());
+                views.Add(string.Join('\n', nodes.Select(n => $"{n.Id} {n.Flags.Replace("myself,", "", StringComparison.Ordinal)} {n.PrimaryId} {string.Join(',', n.Slots)}")));
+            }
+
+            return views.Count == 1;
+        });
 
         var all = await NodesAsync(cluster, 0);
         var replicaOf = Replicas(all);
