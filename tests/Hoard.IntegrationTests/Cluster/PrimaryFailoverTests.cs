@@ -57,7 +57,7 @@ public class PrimaryFailoverTests
         }
     }
 
-    private static async Task<ConnectionMultiplexer> ConnectAsync(LocalCluster cluster)
+    internal static async Task<ConnectionMultiplexer> ConnectAsync(LocalCluster cluster)
     {
         var options = new ConfigurationOptions { AbortOnConnectFail = true, ConnectTimeout = 5000, BacklogPolicy = BacklogPolicy.FailFast };
         foreach (var port in cluster.Ports)
@@ -101,7 +101,7 @@ public class PrimaryFailoverTests
     }
 
     /// <summary>Every node sees 3 primaries with one replica each, nothing failed; every replica acknowledged its primary's whole stream.</summary>
-    private static Task WaitUntilWholeAndInSyncAsync(LocalCluster cluster) => LocalCluster.WaitUntilAsync(async () =>
+    internal static Task WaitUntilWholeAndInSyncAsync(LocalCluster cluster) => LocalCluster.WaitUntilAsync(async () =>
     {
         for (var i = 0; i < cluster.Ports.Length; i++)
         {
