@@ -58,6 +58,7 @@ public sealed class HoardServer : IAsyncDisposable
         PubSub = new PubSubHub { OutputLimit = options.PubSubOutputLimit };
         Metrics = new ServerMetrics(this);
         Replication = new ReplicationManager(this, _loggers);
+        WritePause = new WritePause(this, _logger, _stopping.Token);
     }
 
     /// <summary>The replication stream and replicas of a primary, or the link of a replica.</summary>
@@ -110,6 +111,12 @@ public sealed class HoardServer : IAsyncDisposable
 
     /// <summary>This node's part in the cluster, or null when cluster mode is off.</summary>
     public ClusterNodeService? Cluster { get; private set; }
+
+    /// <summary>The node's own log (events such as a manual failover's steps).</summary>
+    internal ILogger Logger => _logger;
+
+    /// <summary>Writes held during a manual failover (CLUSTER FAILOVER); never active outside cluster mode.</summary>
+    internal WritePause WritePause { get; }
 
     /// <summary>Routes keyed commands by slot in cluster mode; null otherwise.</summary>
     internal SlotRouter? Router { get; private set; }
@@ -172,6 +179,7 @@ public sealed class HoardServer : IAsyncDisposable
         {
             router.Update(topology, cluster.MyId);
             FollowRole(topology, cluster.MyId);
+            WritePause.OnTopologyChanged(topology); // after the routes: held writes run again on them
         };
         router.Update(cluster.Topology, cluster.MyId);
         Router = router;

@@ -29,4 +29,16 @@ internal static partial class ServerLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "replica on client {Id} fell out of the backlog at offset {Offset}: it will resynchronise")]
     public static partial void ReplicaFellBehind(ILogger logger, long id, long offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "manual failover: writes paused at offset {Offset} (shard epoch {Epoch}) for at most {Milliseconds} ms")]
+    public static partial void WritesPaused(ILogger logger, long offset, long epoch, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "manual failover: the handover did not happen in time; cancelling it (shard epoch {Epoch})")]
+    public static partial void HandoverOverdue(ILogger logger, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "manual failover: writes resumed, the shard's epoch is now {Epoch}")]
+    public static partial void WritesResumed(ILogger logger, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "manual failover: taking over from {Primary} (offset {Offset}, shard epoch {Epoch})")]
+    public static partial void TakingOver(ILogger logger, string primary, long offset, long epoch);
 }

@@ -16,6 +16,9 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
 
+    // The one answer to HOARD.PROPOSE that means "send it again, elsewhere"; any other error is the change's own.
+    private const string NotLeader = "TRYAGAIN not the consensus leader";
+
     private readonly ClusterSettings _settings;
     private readonly IConsensusLog? _log;
     private readonly TopologyStateMachine _state = new();
@@ -188,7 +191,7 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
             // Lost the leadership meanwhile.
         }
 
-        return new ProposalAnswer("TRYAGAIN not the consensus leader", 0);
+        return new ProposalAnswer(NotLeader, 0);
     }
 
     /// <summary>Takes a topology pushed by the leader (HOARD.TOPOLOGY) if it is newer than this node's.</summary>
@@ -268,7 +271,8 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
                 return new Forwarded(null, long.TryParse(reply.Text, CultureInfo.InvariantCulture, out var epoch) ? epoch : 0);
             }
 
-            return reply.Text?.StartsWith("TRYAGAIN", StringComparison.Ordinal) == true ? null : new Forwarded(reply.Text, 0);
+            // A stale change is answered with a TRYAGAIN of its own: sending the same bytes again cannot help.
+            return reply.Text == NotLeader ? null : new Forwarded(reply.Text, 0);
         }
         catch (IOException e)
         {

@@ -20,6 +20,7 @@ public static class EntryCodec
         MigrationBegun = 7,
         MigrationEnded = 8,
         NodeHealthChanged = 9,
+        HandoverCancelled = 10,
     }
 
     /// <summary>Encodes <paramref name="entry"/>.</summary>
@@ -84,6 +85,11 @@ public static class EntryCodec
                     w.Write(e.NodeId);
                     w.Write(e.Failed);
                     break;
+                case HandoverCancelled e:
+                    w.Write((byte)Kind.HandoverCancelled);
+                    w.Write(e.ShardId);
+                    w.Write(e.BasedOnEpoch);
+                    break;
                 default:
                     throw new ArgumentException($"No encoding for {entry.GetType().Name}.", nameof(entry));
             }
@@ -114,6 +120,7 @@ public static class EntryCodec
                 Kind.MigrationBegun => new MigrationBegun(r.ReadInt32(), r.ReadString(), r.ReadString(), r.ReadInt64()),
                 Kind.MigrationEnded => new MigrationEnded(r.ReadInt32(), r.ReadString(), r.ReadInt64()),
                 Kind.NodeHealthChanged => new NodeHealthChanged(r.ReadString(), r.ReadBoolean()),
+                Kind.HandoverCancelled => new HandoverCancelled(r.ReadString(), r.ReadInt64()),
                 _ => throw new InvalidDataException($"Unknown topology entry kind {(byte)kind}."),
             };
             return stream.Position == stream.Length

@@ -21,6 +21,7 @@ public static class TopologyApply
         SlotsUnassigned e => UnassignSlots(topology, e),
         ReplicaAssigned e => AssignReplica(topology, e),
         FailoverDecided e => Failover(topology, e),
+        HandoverCancelled e => CancelHandover(topology, e),
         MigrationBegun e => BeginMigration(topology, e),
         MigrationEnded e => EndMigration(topology, e),
         NodeHealthChanged e => ChangeHealth(topology, e),
@@ -217,6 +218,17 @@ public static class TopologyApply
         }
 
         return Changed(t, [e.ShardId], nodes: nodes);
+    }
+
+    private static ApplyResult CancelHandover(ClusterTopology t, HandoverCancelled e)
+    {
+        // Exact, like the failover it fences: once the shard moved on, that failover cannot apply anyway.
+        if (e.BasedOnEpoch != t.ShardEpoch(e.ShardId))
+        {
+            return Stale(t);
+        }
+
+        return HasPrimary(t, e.ShardId) ? Changed(t, [e.ShardId]) : Reject(t, $"shard {e.ShardId} has no primary");
     }
 
     private static ApplyResult BeginMigration(ClusterTopology t, MigrationBegun e)

@@ -44,6 +44,16 @@ public sealed record ReplicaAssigned(string NodeId, string PrimaryId, long Based
 /// <param name="BasedOnEpoch">The shard epoch the decision was made on.</param>
 public sealed record FailoverDecided(string ShardId, string NewPrimaryId, long BasedOnEpoch) : TopologyEntry(BasedOnEpoch);
 
+/// <summary>
+/// A primary that paused its writes for a manual failover (CLUSTER FAILOVER on its replica) takes them back when the
+/// handover did not happen in time: only the shard's epoch moves on, which makes the <see cref="FailoverDecided"/> its
+/// replica may still propose on the paused view stale — so the primary never writes again under a failover decided
+/// on data it has since moved past.
+/// </summary>
+/// <param name="ShardId">The shard.</param>
+/// <param name="BasedOnEpoch">The shard epoch the pause was taken on.</param>
+public sealed record HandoverCancelled(string ShardId, long BasedOnEpoch) : TopologyEntry(BasedOnEpoch);
+
 /// <summary>A slot starts moving between shards (CLUSTER SETSLOT MIGRATING / IMPORTING).</summary>
 /// <param name="Slot">The slot, which <paramref name="SourceShardId"/> must own.</param>
 /// <param name="SourceShardId">Its owner.</param>

@@ -48,15 +48,19 @@ public sealed class CommandDispatcher
             return;
         }
 
-        if (definition.FirstKey != 0 && _server.Router is { } router
-            && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer))
+        var writes = (definition.Flags & CommandFlags.Write) != 0;
+        if (writes && _server.Cluster is not null && HoldIfPaused(session, command))
         {
-            return; // redirected or refused, as Redis does before running a command
+            return; // runs again once the pause ended
         }
 
-        if ((definition.Flags & CommandFlags.Write) != 0 && !MayWrite(ref writer))
+        if (!Admit(session, definition, command, writes, ref writer))
         {
-            definition.Statistics.RecordRejected();
+            if (writes)
+            {
+                session.EndWrite();
+            }
+
             return;
         }
 
@@ -76,6 +80,10 @@ public sealed class CommandDispatcher
         finally
         {
             writer = context.Writer;
+            if (writes)
+            {
+                session.EndWrite();
+            }
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -96,6 +104,24 @@ public sealed class CommandDispatcher
         }
 
         session.LastCommand = definition.Name;
+    }
+
+    /// <summary>Routing in cluster mode, then the write gate; false after writing the redirect or error.</summary>
+    private bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer command, bool writes, ref RespWriter writer)
+    {
+        if (definition.FirstKey != 0 && _server.Router is { } router
+            && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer))
+        {
+            return false; // redirected or refused, as Redis does before running a command
+        }
+
+        if (writes && !MayWrite(ref writer))
+        {
+            definition.Statistics.RecordRejected();
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -123,6 +149,33 @@ public sealed class CommandDispatcher
 
         return true;
     }
+
+    /// <summary>
+    /// A write in cluster mode marks itself running (<see cref="ClientSession.BeginWrite"/>) until it finished, then
+    /// looks at the write pause of a manual failover (<see cref="Hoard.Server.Cluster.WritePause"/>). During one it is
+    /// held, before routing: the client gets no reply and sends nothing else through, and once the pause ended the
+    /// command runs again from the start — here while this node serves its slot, else moved to the new primary. So
+    /// a primary handing over acknowledges no write past its replica's offset, and clients see no error.
+    /// </summary>
+    /// <returns>Whether the write is held.</returns>
+    private bool HoldIfPaused(ClientSession session, CommandBuffer command)
+    {
+        session.BeginWrite();
+        if (!_server.WritePause.IsActive)
+        {
+            return false;
+        }
+
+        session.EndWrite();
+        command.EnsureOwned(); // it outlives this receive; the connection reads nothing more until it ran
+        session.Deferred = RunAfterPauseAsync(session, command);
+        return true;
+    }
+
+    private async Task<DeferredReply> RunAfterPauseAsync(ClientSession session, CommandBuffer command) =>
+        await _server.WritePause.WaitAsync().ConfigureAwait(false)
+            ? (ref RespWriter w) => Execute(session, command, ref w)
+            : DeferredReplies.Error("TRYAGAIN Writes are paused for a manual failover that has not ended yet");
 
     /// <summary>Redis 7's text: <c>ERR unknown command 'x', with args beginning with: 'a' 'b' </c>.</summary>
     private static string UnknownCommand(CommandBuffer command)

@@ -92,7 +92,8 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
                     await _outputLock.WaitAsync(token).ConfigureAwait(false);
                     try
                     {
-                        if (Session.Deferred is not null)
+                        // A deferred reply may defer again (a write held by a pause meets the next pause).
+                        while (Session.Deferred is not null)
                         {
                             await WriteDeferredAsync().ConfigureAwait(false);
                         }

@@ -90,6 +90,24 @@ public sealed class ClientSession
     /// <summary>The replication stream's offset after this client's last write (WAIT waits for replicas to reach it).</summary>
     public long LastWriteOffset { get; set; }
 
+    /// <summary>
+    /// Whether a write of this client is running: marked before it checks the write pause, cleared once it finished.
+    /// A primary that pauses its writes for a manual failover waits for these before it takes its stream offset
+    /// (<see cref="Cluster.WritePause"/>).
+    /// </summary>
+    public bool IsWriting => Volatile.Read(ref _writing) != 0;
+
+    private int _writing;
+
+    /// <summary>
+    /// Marks a write as running, before it checks the write pause. A full fence (on this session's own cache line): the
+    /// check cannot be seen to happen before the mark, so a pause either is seen by the write or waits for it.
+    /// </summary>
+    internal void BeginWrite() => Interlocked.Exchange(ref _writing, 1);
+
+    /// <summary>Marks the write as finished; a release, so its change and stream record are visible first.</summary>
+    internal void EndWrite() => Volatile.Write(ref _writing, 0);
+
     /// <summary>A reply the last command deferred (<see cref="Commands.CommandContext.Defer"/>), until it is written.</summary>
     public Task<Commands.DeferredReply>? Deferred { get; set; }
 

@@ -20,6 +20,7 @@ public class CodecTests
         new MigrationBegun(77, ShardA, ShardB, 3),
         new MigrationEnded(77, ShardB, 4),
         new NodeHealthChanged(B, Failed: true),
+        new HandoverCancelled(ShardA, 13),
     };
 
     [Theory]

@@ -211,6 +211,28 @@ public class TopologyApplyTests
     }
 
     [Fact]
+    public void A_cancelled_handover_moves_only_the_shard_epoch_and_makes_the_failover_it_fences_stale()
+    {
+        var t = TopologyApply.Apply(TwoShards(), Join(C, ShardC, 7002)).Topology;
+        t = TopologyApply.Apply(t, new ReplicaAssigned(C, A)).Topology;
+        var epoch = t.ShardEpoch(ShardA);
+
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(t, new HandoverCancelled(ShardA, epoch - 1)).Outcome);
+
+        var result = TopologyApply.Apply(t, new HandoverCancelled(ShardA, epoch));
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        Assert.Equal(t.Epoch + 1, result.Topology.ShardEpoch(ShardA));
+        Assert.Equal(t.ShardEpoch(ShardB), result.Topology.ShardEpoch(ShardB));
+        Assert.Equal(t.Nodes, result.Topology.Nodes);
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(result.Topology, new FailoverDecided(ShardA, C, epoch)).Outcome);
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(result.Topology, new HandoverCancelled(ShardA, epoch)).Outcome);
+
+        // After the failover it would fence, the cancellation is stale in turn.
+        var failedOver = TopologyApply.Apply(t, new FailoverDecided(ShardA, C, epoch)).Topology;
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(failedOver, new HandoverCancelled(ShardA, epoch)).Outcome);
+    }
+
+    [Fact]
     public void A_failover_to_a_node_outside_the_shard_is_rejected()
     {
         var t = TwoShards();

@@ -18,6 +18,7 @@ internal sealed class ConfirmedWrites
     private readonly IConnectionMultiplexer _redis;
     private readonly string _prefix;
     private readonly ConcurrentQueue<ConfirmedWrite> _ok = new();
+    private readonly ConcurrentQueue<string> _failed = new();
     private readonly CancellationTokenSource _stop = new();
     private Task[] _writers = [];
 
@@ -29,6 +30,9 @@ internal sealed class ConfirmedWrites
 
     /// <summary>The writes that returned OK.</summary>
     public IReadOnlyCollection<ConfirmedWrite> Ok => _ok;
+
+    /// <summary>The SETs that failed (not the WAITs): key and error.</summary>
+    public IReadOnlyCollection<string> Failed => _failed;
 
     public void Start(int writers) =>
         _writers = [.. Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w)))];
@@ -57,6 +61,7 @@ internal sealed class ConfirmedWrites
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
+                _failed.Enqueue($"{key}: {e.Message}");
                 await Task.Delay(10);
             }
         }

@@ -63,7 +63,7 @@ public class PrimaryFailoverTests
         }
     }
 
-    private static async Task<ConnectionMultiplexer> ConnectAsync(LocalCluster cluster)
+    internal static async Task<ConnectionMultiplexer> ConnectAsync(LocalCluster cluster)
     {
         var options = new ConfigurationOptions { AbortOnConnectFail = true, ConnectTimeout = 5000, BacklogPolicy = BacklogPolicy.FailFast };
         foreach (var port in cluster.Ports)

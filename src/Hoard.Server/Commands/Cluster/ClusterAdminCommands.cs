@@ -3,14 +3,15 @@ using System.Globalization;
 using System.Text;
 using Hoard.Cluster.Node;
 using Hoard.Cluster.Topology;
+using Hoard.Server.Cluster;
 using Hoard.Server.Commands.Server;
 
 namespace Hoard.Server.Commands.Cluster;
 
 /// <summary>
-/// Redis's cluster administration (MEET, ADDSLOTS[RANGE], DELSLOTS[RANGE], SETSLOT, REPLICATE, FORGET, RESET,
-/// SET-CONFIG-EPOCH) as changes committed by the consensus group: arguments are checked here with Redis's error
-/// texts, then the reply waits for the commit, so tools like <c>redis-cli --cluster create</c> work unchanged.
+/// Redis's cluster administration (MEET, ADDSLOTS[RANGE], DELSLOTS[RANGE], SETSLOT, REPLICATE, FAILOVER, FORGET,
+/// RESET, SET-CONFIG-EPOCH) as changes committed by the consensus group: arguments are checked here with Redis's
+/// error texts, then the reply waits for the commit, so tools like <c>redis-cli --cluster create</c> work unchanged.
 /// </summary>
 internal static class ClusterAdminCommands
 {
@@ -24,6 +25,7 @@ internal static class ClusterAdminCommands
         .Add("delslotsrange", -4, Admin, 0, 0, 0, (ref CommandContext c) => DelSlots(ref c, ranges: true), "Sets hash slot ranges as unbound for a node.")
         .Add("setslot", -4, Admin, 0, 0, 0, SetSlot, "Binds a hash slot to a node.")
         .Add("replicate", 3, Admin, 0, 0, 0, Replicate, "Configure a node as replica of a master node.")
+        .Add("failover", -2, Admin, 0, 0, 0, Failover, "Forces a replica to perform a manual failover of its master.")
         .Add("forget", 3, Admin, 0, 0, 0, Forget, "Removes a node from the nodes table.")
         .Add("reset", -2, Admin, 0, 0, 0, Reset, "Resets a node.")
         .Add("set-config-epoch", 3, Admin, 0, 0, 0, SetConfigEpoch, "Sets the configuration epoch for a new node.");
@@ -201,6 +203,44 @@ internal static class ClusterAdminCommands
         else
         {
             c.Defer(JoinThenProposeAsync(cluster, () => new ReplicaAssigned(cluster.MyId, primary.Id)));
+        }
+    }
+
+    /// <summary>
+    /// FAILOVER [FORCE|TAKEOVER] on a replica (<see cref="ManualFailover"/>): replies once the topology names this node
+    /// the primary. TAKEOVER is FORCE: every change is decided by the consensus group, so there is no vote to skip.
+    /// </summary>
+    private static void Failover(ref CommandContext c)
+    {
+        if (ClusterCommands.Require(ref c) is not { } cluster)
+        {
+            return;
+        }
+
+        var force = c.Count == 3 && (c.Is(2, "FORCE"u8) || c.Is(2, "TAKEOVER"u8));
+        if (c.Count > 3 || (c.Count == 3 && !force))
+        {
+            c.Writer.WriteError(Errors.Syntax);
+            return;
+        }
+
+        var self = cluster.Self;
+        var primary = cluster.Topology.PrimaryOf(self.ShardId);
+        if (self.Role != NodeRole.Replica)
+        {
+            c.Writer.WriteError("ERR You should send CLUSTER FAILOVER to a replica"u8);
+        }
+        else if (primary is null)
+        {
+            c.Writer.WriteError("ERR I'm a replica but my master is unknown to me"u8);
+        }
+        else if (!force && primary.Failed)
+        {
+            c.Writer.WriteError("ERR Master is down or failed, please use CLUSTER FAILOVER FORCE"u8);
+        }
+        else
+        {
+            c.Defer(DeferredReplies.FromChange(force ? ManualFailover.ForceAsync(c.Server, cluster) : ManualFailover.HandOverAsync(c.Server, cluster, primary)));
         }
     }
 
