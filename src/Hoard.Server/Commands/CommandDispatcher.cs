@@ -115,7 +115,7 @@ public sealed class CommandDispatcher
             return false; // redirected or refused, as Redis does before running a command
         }
 
-        if (writes && !MayWrite(ref writer))
+        if (writes && !MayWrite(definition, ref writer))
         {
             definition.Statistics.RecordRejected();
             return false;
@@ -128,10 +128,17 @@ public sealed class CommandDispatcher
     /// A standalone replica takes no writes; in cluster mode, a primary with replicas takes them only while it holds
     /// the write lease the consensus leader renews (fencing: see ClusterNodeService).
     /// </summary>
-    private bool MayWrite(ref RespWriter writer)
+    private bool MayWrite(CommandDefinition definition, ref RespWriter writer)
     {
         if (_server.Cluster is { } cluster)
         {
+            // A replica's keyed writes were moved to its primary by routing; keyless ones (FLUSHALL …) stop here.
+            if (definition.FirstKey == 0 && _server.Replication.IsReplica)
+            {
+                writer.WriteError("READONLY You can't write against a read only replica."u8);
+                return false;
+            }
+
             if (cluster.HoldsWriteLease)
             {
                 return true;

@@ -43,6 +43,23 @@ public class ClusterReplicaTests
     }
 
     [Fact]
+    public async Task A_replica_refuses_keyless_writes_as_redis_does()
+    {
+        await using var node = await ClusterTestNode.StartAsync();
+        await using var client = await node.ConnectAsync();
+        await AddPrimaryWithAllSlotsAsync(node);
+        Assert.Equal("OK", await client.CallAsync("CLUSTER", "REPLICATE", Primary));
+        node.Server.Keyspace[0].Set("k"u8, "v"u8); // as if the primary's stream had brought it
+
+        foreach (var command in new[] { new object[] { "FLUSHALL" }, ["FLUSHDB", "ASYNC"] })
+        {
+            Assert.Equal("READONLY You can't write against a read only replica.", Error(await client.CallAsync(command)));
+        }
+
+        Assert.Equal(1L, await client.CallAsync("DBSIZE"));
+    }
+
+    [Fact]
     public async Task Replicate_refuses_with_redis_errors()
     {
         await using var node = await ClusterTestNode.StartAsync();
