@@ -199,8 +199,9 @@ public class EvictionTests
             Assert.Equal(StorageStatus.Ok, db.Set(B($"key:{i}"), Value, SetCondition.Always, Expiry.AtUnixMs(clock.NowMs + 3_600_000 + i)));
         }
 
-        // The other policies take well under a second for this; the bound only catches the pathology.
-        Assert.True(time.Elapsed < TimeSpan.FromSeconds(2), $"{Writes} writes took {time.Elapsed.TotalSeconds:F1} s");
+        // The other policies take well under a second for this; the pathology (the whole log relocated per eviction,
+        // ~10^9 moves here) takes minutes. The bound is loose because the machine may be busy with other tests.
+        Assert.True(time.Elapsed < TimeSpan.FromSeconds(15), $"{Writes} writes took {time.Elapsed.TotalSeconds:F1} s");
         // The keys that expire soonest are the oldest ones: they should be the ones gone.
         Assert.False(db.Exists(B("key:0")));
         Assert.True(db.Exists(B($"key:{Writes - 1}")));
