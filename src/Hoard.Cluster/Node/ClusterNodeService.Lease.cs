@@ -85,8 +85,16 @@ public sealed partial class ClusterNodeService
                     continue; // the leader's own lease comes from the voters' heartbeats
                 }
 
-                var target = Leader ?? voters[next];
-                if (!await BeatOnceAsync(target, stopping).ConfigureAwait(false))
+                if (Leader is { } leader)
+                {
+                    await BeatOnceAsync(leader, stopping).ConfigureAwait(false);
+                    continue;
+                }
+
+                // A node that does not know the leader (a follower outside the group, or a voter during an election)
+                // keeps to the voter that answered last and, when it no longer does, tries the others at once: after
+                // a leader change it must reach the new one well within the node timeout, or be judged failed.
+                for (var attempt = 0; attempt < voters.Count && !await BeatOnceAsync(voters[next], stopping).ConfigureAwait(false); attempt++)
                 {
                     next = (next + 1) % voters.Count;
                 }
