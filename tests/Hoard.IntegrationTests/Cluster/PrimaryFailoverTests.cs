@@ -8,15 +8,16 @@ using static Hoard.IntegrationTests.Cluster.ReplicaClusterTests;
 namespace Hoard.IntegrationTests.Cluster;
 
 /// <summary>
-/// kill -9 of a primary under a write load through StackExchange.Redis, four times over: first the consensus leader's
-/// node (the leader and a primary die together: the failover waits for the next election), then three others, a
-/// different shard each time. Writes to its slots succeed again within 5 s, every write a replica had acknowledged
+/// kill -9 of a primary under a write load through StackExchange.Redis, ten times over (issue 5 asks for at least
+/// ten trials): first the consensus leader's node (the leader and a primary die together: the failover waits for the
+/// next election), then nine others, going round the shards. Writes to its slots succeed again within 5 s, every write a replica had acknowledged
 /// (WAIT 1) before the kill is on the new primary, and the killed node comes back as a replica in sync.
 /// </summary>
 [Trait("Category", "Cluster")]
 [Collection(LocalCluster.Collection)]
 public class PrimaryFailoverTests
 {
+    private const int Trials = 10;
     private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(5);
 
     [Fact]
@@ -27,7 +28,7 @@ public class PrimaryFailoverTests
         await ClusterTests.RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)} --replicas 1");
         await WaitUntilWholeAndInSyncAsync(cluster);
 
-        for (var trial = 0; trial < 4; trial++)
+        for (var trial = 0; trial < Trials; trial++)
         {
             var nodes = await NodesAsync(cluster, 0);
             var leader = Field(await cluster.InfoAsync(0), "cluster_consensus_leader");
