@@ -340,7 +340,7 @@ public sealed class DatabaseKeysTests() : KeyspaceFixture(new StorageOptions { S
         for (var i = 0; ; i++)
         {
             var key = $"k{i}";
-            var hash = KeyHash.Of(B(key), 0);
+            var hash = KeyHash.Of(B(key), 0, Keyspace.HashSeed);
             var place = (hash & Keyspace.ShardMask, KeyIndex.Home(KeyHash.Code(hash), 64));
             if (seen.TryGetValue(place, out var first))
             {
