@@ -31,7 +31,9 @@
 #
 # Environment: RUNS (2), KEYS (1048576), VALUE_BYTES (1024), CLIENTS (50), PIPELINE (16), VALUE_SIZE (32),
 # KEYSPACE (100000), TESTS ("set get"), BACKLOG (256mb), IDLE_S (10), LOAD_S (20), INTERVAL_MS (10),
-# HOARD (another hoard executable to measure, e.g. an older commit's build in a scratch copy).
+# HOARD (another hoard executable to measure, e.g. an older commit's build in a scratch copy), PIN (1: the primary,
+# the bench and redis-benchmark on CPU 0, the replica on CPU 1 — so the replica's work does not take the primary's
+# or the client's CPU, as when it runs on a host of its own; the baseline then has one core for server and client).
 set -euo pipefail
 source "$(dirname "$0")/servers.sh"
 cd "$BENCH_ROOT"
@@ -43,12 +45,15 @@ LOAD=(--clients "${CLIENTS:-50}" --pipeline "${PIPELINE:-16}" --value-size "${VA
 BENCH_DLL=$BENCH_ROOT/bench/ReplicationBench/bin/Release/net10.0/ReplicationBench.dll
 HOARD_BIN=${HOARD:-$HOARD_BIN} # HOARD=/path/to/hoard: measure another build (e.g. a scratch copy of an older commit)
 
-# start_node NAME [OPTIONS…]: a hoard node on a free port with room for the data set; sets NODE_PORT and NODE_PID.
+# PIN=1: the primary and the bench (so redis-benchmark) on CPU 0, replicas on CPU 1 (a replica on a host of its own).
+pin() { if [[ ${PIN:-0} == 1 ]]; then echo taskset -c "$1"; fi; }
+
+# start_node NAME CPU [OPTIONS…]: a hoard node on a free port with room for the data set; sets NODE_PORT and NODE_PID.
 start_node() {
-  local name=$1
-  shift
+  local name=$1 cpu=$2
+  shift 2
   NODE_PORT=$(free_port)
-  launch "$name" "$NODE_PORT" "$HOARD_BIN" serve --port "$NODE_PORT" --bind 127.0.0.1 --loglevel warning \
+  launch "$name" "$NODE_PORT" $(pin "$cpu") "$HOARD_BIN" serve --port "$NODE_PORT" --bind 127.0.0.1 --loglevel warning \
     --maxmemory 0 --maxmemory-policy noeviction "$@"
   NODE_PID=$LAUNCHED_PID
   log "$name: pid $NODE_PID, 127.0.0.1:$NODE_PORT"
@@ -73,7 +78,7 @@ stop_node() {
 # bench ARGS…: runs ReplicationBench (15 min at most; on the exit trap's list meanwhile), its output kept for the summary.
 bench() {
   local pid code=0
-  timeout 900 dotnet "$BENCH_DLL" "$@" > >(tee -a "$BENCH_LOGS/bench.out") &
+  timeout 900 $(pin 0) dotnet "$BENCH_DLL" "$@" > >(tee -a "$BENCH_LOGS/bench.out") &
   pid=$!
   STARTED_PIDS+=("$pid")
   wait "$pid" || code=$?
@@ -110,22 +115,22 @@ log "load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; logs in $BEN
 
 for run in $(seq 1 "$RUNS"); do
   if [[ $mode == sync ]]; then
-    start_node primary-$run --repl-backlog-size "$BACKLOG"
+    start_node primary-$run 0 --repl-backlog-size "$BACKLOG"
     primary_port=$NODE_PORT primary_pid=$NODE_PID
     load_data "$primary_port"
     for test in ${TESTS:-set get}; do
-      start_node replica-$run-$test
+      start_node replica-$run-$test 1
       echo "run $run, $test:"
       bench sync --primary "$primary_port" --primary-pid "$primary_pid" --replica "$NODE_PORT" --replica-pid "$NODE_PID" \
         --test "$test" --value-bytes $((KEYS * VALUE_BYTES)) "${LOAD[@]}"
       stop_node "$NODE_PID"
     done
   else
-    start_node primary-$run --repl-backlog-size "$BACKLOG"
-    primary_port=$NODE_PORT
-    start_node replica-$run
+    start_node primary-$run 0 --repl-backlog-size "$BACKLOG"
+    primary_port=$NODE_PORT primary_pid=$NODE_PID
+    start_node replica-$run 1
     echo "run $run:"
-    bench lag --primary "$primary_port" --replica "$NODE_PORT" --idle-s "${IDLE_S:-10}" --load-s "${LOAD_S:-20}" \
+    bench lag --primary "$primary_port" --primary-pid "$primary_pid" --replica "$NODE_PORT" --replica-pid "$NODE_PID" --idle-s "${IDLE_S:-10}" --load-s "${LOAD_S:-20}" \
       --interval-ms "${INTERVAL_MS:-10}" "${LOAD[@]}"
   fi
   stop_all_servers

@@ -3,7 +3,8 @@ using Hoard.Bench.ClusterBench;
 
 namespace Hoard.Bench.ReplicationBench;
 
-internal sealed record LagOptions(int PrimaryPort, int ReplicaPort, LoadOptions Load, TimeSpan Interval, TimeSpan Idle, TimeSpan Loaded, int WaitTimeoutMs);
+internal sealed record LagOptions(
+    int PrimaryPort, int PrimaryPid, int ReplicaPort, int ReplicaPid, LoadOptions Load, TimeSpan Interval, TimeSpan Idle, TimeSpan Loaded, int WaitTimeoutMs);
 
 /// <summary>
 /// Replication lag of single writes: every <see cref="LagOptions.Interval"/>, on a connection of its own,
@@ -38,8 +39,17 @@ internal static class LagRun
             Console.WriteLine($"  load: redis-benchmark {load.Arguments}");
             load.WaitUntilRunning(Node.Bound);
             var from = Clock.Ms;
+            var (primaryCpu, replicaCpu) = (Node.CpuSeconds(o.PrimaryPid), Node.CpuSeconds(o.ReplicaPid));
+            var (written, applied) = (Node.InfoLong(primary, "replication", "master_repl_offset"), Node.InfoLong(replica, "replication", "slave_repl_offset"));
             var loaded = Probe(probe, o, o.Loaded, idle.Lags.Count);
+            var seconds = (Clock.Ms - from) / 1000;
+            primaryCpu = Node.CpuSeconds(o.PrimaryPid) - primaryCpu;
+            replicaCpu = Node.CpuSeconds(o.ReplicaPid) - replicaCpu;
+            written = Node.InfoLong(primary, "replication", "master_repl_offset") - written;
+            applied = Node.InfoLong(replica, "replication", "slave_repl_offset") - applied;
             var rps = BenchmarkLoad.Over(load.Samples, from, Clock.Ms).Rps;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  stream: primary wrote {written / seconds / 1048576:0.0} MiB/s using {primaryCpu / seconds:0.00} cores, replica applied {applied / seconds / 1048576:0.0} MiB/s using {replicaCpu / seconds:0.00} cores ({replicaCpu * 1000 / Math.Max(1, applied / 1048576.0):0} ms of CPU per MiB applied)"));
             var loadedResyncs = Node.InfoLong(primary, "stats", "sync_full") - fullSyncs - resyncs;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  SET load: {Percentiles.Summary(loaded.Lags)}  timed out {loaded.TimedOut}  full resyncs {loadedResyncs}  (load {rps:0} SET/s, load average {File.ReadAllText("/proc/loadavg")[..14]})"));

@@ -7,7 +7,7 @@
 //       on the idle replica; the sync is done when the replica's link is up and its offset reached the primary's
 //       offset read when it came up. Throughput before / during / after from the load's 250 ms samples that lie
 //       wholly in each window.
-//   lag --primary PORT --replica PORT [--interval-ms 10] [--idle-s 10] [--load-s 20] [--wait-timeout-ms 1000]
+//   lag --primary PORT --primary-pid PID --replica PORT --replica-pid PID [--interval-ms 10] [--idle-s 10] [--load-s 20] [--wait-timeout-ms 1000]
 //       [--clients 50] [--pipeline 16] [--value-size 32] [--keyspace 100000]
 //       REPLICAOF, then SET + WAIT 1 probes every interval: with no load, then under redis-benchmark -t set.
 //
@@ -55,7 +55,7 @@ try
     }
     else
     {
-        var lag = new LagOptions(Int("--primary"), Int("--replica"), load, TimeSpan.FromMilliseconds(Int("--interval-ms")), Seconds("--idle-s"),
+        var lag = new LagOptions(Int("--primary"), Int("--primary-pid"), Int("--replica"), Int("--replica-pid"), load, TimeSpan.FromMilliseconds(Int("--interval-ms")), Seconds("--idle-s"),
             Seconds("--load-s"), Int("--wait-timeout-ms"));
         run = () => LagRun.Run(lag);
     }
@@ -81,6 +81,6 @@ catch (Exception e)
 static int Usage()
 {
     Console.Error.WriteLine("usage: ReplicationBench sync --primary PORT --primary-pid PID --replica PORT --replica-pid PID --test set|get --value-bytes N [options]");
-    Console.Error.WriteLine("       ReplicationBench lag --primary PORT --replica PORT [options]   (see Program.cs)");
+    Console.Error.WriteLine("       ReplicationBench lag --primary PORT --primary-pid PID --replica PORT --replica-pid PID [options]   (see Program.cs)");
     return 2;
 }
