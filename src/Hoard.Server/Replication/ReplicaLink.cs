@@ -155,6 +155,7 @@ public sealed class ReplicaLink : IAsyncDisposable
 
             await ApplyFrameAsync(reader, length, stopping).ConfigureAwait(false);
             await reader.ReadExactlyAsync(2, stopping).ConfigureAwait(false);
+            await Task.Yield(); // see ApplyStreamAsync
         }
     }
 
@@ -193,6 +194,11 @@ public sealed class ReplicaLink : IAsyncDisposable
             reader.Consume(used);
             Interlocked.Add(ref _offset, used);
             await SendAckAsync(stream, stopping).ConfigureAwait(false);
+
+            // While the primary sends faster than this replica applies, every read completes at once and this loop
+            // never gives its thread-pool thread back: on a one-core node (one pool thread) clients, INFO and the
+            // cluster heartbeat waited for the whole full sync (3-6 s for 1 GiB). Queue the next round behind them.
+            await Task.Yield();
         }
     }
 
