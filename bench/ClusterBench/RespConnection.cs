@@ -62,8 +62,8 @@ internal sealed class RespConnection : IDisposable
         return Read();
     }
 
-    /// <summary>Sends several commands in one write (a pipeline) and reads their replies, in order.</summary>
-    public object?[] CallAll(params object[][] commands)
+    /// <summary>Sends several commands in one write (a pipeline); read their replies with <see cref="ReadReply"/>.</summary>
+    public void SendAll(params object[][] commands)
     {
         var text = new StringBuilder();
         foreach (var command in commands)
@@ -72,8 +72,10 @@ internal sealed class RespConnection : IDisposable
         }
 
         Send(text);
-        return [.. commands.Select(_ => Read())];
     }
+
+    /// <summary>The next reply.</summary>
+    public object? ReadReply() => Read();
 
     private void Send(object[] args) => Send(Append(new StringBuilder(), args));
 
