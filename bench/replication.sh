@@ -31,7 +31,7 @@
 #   the 20 s; its rate is reported). p50 / p99 / max in ms over all probes; a WAIT that timed out is counted apart.
 #
 # Environment: RUNS (2), KEYS (1048576), VALUE_BYTES (1024), CLIENTS (50), PIPELINE (16), VALUE_SIZE (32),
-# KEYSPACE (100000), TESTS ("set get"), BACKLOG (256mb), IDLE_S (10), LOAD_S (20), INTERVAL_MS (10),
+# KEYSPACE (100000), TESTS ("set get"), BACKLOG (256mb), TIMEOUT_S (300, per sync), IDLE_S (10), LOAD_S (20), INTERVAL_MS (10),
 # HOARD (another hoard executable to measure, e.g. an older commit's build in a scratch copy), PIN (1: the primary,
 # the bench and redis-benchmark on CPU 0, the replica on CPU 1 — so the replica's work does not take the primary's
 # or the client's CPU, as when it runs on a host of its own; the baseline then has one core for server and client).
@@ -123,7 +123,7 @@ for run in $(seq 1 "$RUNS"); do
       start_node replica-$run-$test 1
       echo "run $run, $test:"
       bench sync --primary "$primary_port" --primary-pid "$primary_pid" --replica "$NODE_PORT" --replica-pid "$NODE_PID" \
-        --test "$test" --value-bytes $((KEYS * VALUE_BYTES)) "${LOAD[@]}"
+        --test "$test" --value-bytes $((KEYS * VALUE_BYTES)) --timeout-s "${TIMEOUT_S:-300}" "${LOAD[@]}"
       stop_node "$NODE_PID"
     done
   else

@@ -58,7 +58,8 @@ internal static class SyncRun
 
             if (now - t0 > o.Timeout.TotalMilliseconds)
             {
-                throw new TimeoutException($"the sync did not complete within {o.Timeout.TotalSeconds:0} s");
+                var started = Node.InfoLong(primary, "stats", "sync_full") - fullSyncsBefore;
+                throw new TimeoutException($"the sync did not complete within {o.Timeout.TotalSeconds:0} s ({started} full syncs started: a replica more than the backlog behind starts over)");
             }
 
             Thread.Sleep(PollMs);
