@@ -62,15 +62,37 @@ internal sealed class RespConnection : IDisposable
         return Read();
     }
 
-    private void Send(object[] args)
+    /// <summary>Sends several commands in one write (a pipeline); read their replies with <see cref="ReadReply"/>.</summary>
+    public void SendAll(params object[][] commands)
     {
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"*{args.Length}\r\n");
+        var text = new StringBuilder();
+        foreach (var command in commands)
+        {
+            Append(text, command);
+        }
+
+        Send(text);
+    }
+
+    /// <summary>The next reply.</summary>
+    public object? ReadReply() => Read();
+
+    private void Send(object[] args) => Send(Append(new StringBuilder(), args));
+
+    private static StringBuilder Append(StringBuilder text, object[] args)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"*{args.Length}\r\n");
         foreach (var arg in args)
         {
             var value = Convert.ToString(arg, CultureInfo.InvariantCulture)!;
             text.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(value)}\r\n{value}\r\n");
         }
 
+        return text;
+    }
+
+    private void Send(StringBuilder text)
+    {
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         for (var sent = 0; sent < bytes.Length;)
         {

@@ -134,6 +134,17 @@ public sealed unsafe partial class Database
             return StorageStatus.NotApplied;
         }
 
+        if (existing == null && to.Shard == from.Shard)
+        {
+            // Finding the destination may have expired it, and removing a slot shifts the later slots of its run
+            // (the source's among them): look the source up again.
+            slot = from.Shard.Find(source, from.Db, from.Hash);
+            if (slot == null)
+            {
+                return StorageStatus.NotFound;
+            }
+        }
+
         // A large hash is copied into a new table: reserve its bytes first (which may evict, even the source).
         long objectBytes = 0;
         if (from.Shard.EntryAt(slot).Type == EntryType.HashTable)

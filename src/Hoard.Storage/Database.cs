@@ -89,7 +89,7 @@ public sealed unsafe partial class Database
         public KeyRef(Database database, ReadOnlySpan<byte> key)
         {
             Db = database.Physical;
-            Hash = KeyHash.Of(key, Db);
+            Hash = KeyHash.Of(key, Db, database._keyspace.HashSeed);
             Shard = database.ShardOf(Hash);
         }
     }

@@ -53,6 +53,14 @@ public sealed partial class Keyspace : IDisposable
         _databases = Enumerable.Range(0, DatabaseCount).Select(i => new Database(this, i)).ToArray();
     }
 
+    /// <summary>
+    /// The seed of this keyspace's key hashes, random per keyspace. A walk (SCAN, a replica's full sync) visits keys
+    /// in the order of their hash codes; a keyspace that hashed them the same way and was filled in that order (a
+    /// replica applying its primary's snapshot) would crowd them into one run of linear probes that every insert
+    /// walks to its end. With seeds of their own, one keyspace's order is random to another.
+    /// </summary>
+    internal ulong HashSeed { get; } = unchecked((ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue));
+
     /// <summary>The settings this keyspace was made with (memory limit and policy follow later changes).</summary>
     public StorageOptions Options { get; }
 

@@ -67,7 +67,7 @@ internal sealed partial class ClientConnection
             cursor = _server.Keyspace.WriteSnapshot(cursor, SnapshotKeysPerStep, frame);
             if (frame.Length > 0)
             {
-                await WriteRawAsync(frame.Framed(), token).ConfigureAwait(false);
+                await SendDirectAsync(frame.Framed(), token).ConfigureAwait(false);
             }
         }
         while (cursor != 0);
@@ -89,25 +89,70 @@ internal sealed partial class ClientConnection
         }
     }
 
-    /// <summary>Collects a snapshot step's records into one <c>$n</c> frame.</summary>
+    /// <summary>
+    /// Sends <paramref name="bytes"/> from the caller's buffer, under the output lock like replies but not copied into
+    /// the reply buffer: a snapshot frame (about 1 MB) would grow that buffer past its threshold every time, and it
+    /// would be reallocated after each frame.
+    /// </summary>
+    private async Task SendDirectAsync(ReadOnlyMemory<byte> bytes, CancellationToken token)
+    {
+        await _outputLock.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            await SendAsync(token).ConfigureAwait(false); // replies written earlier go first (none, normally)
+            while (!bytes.IsEmpty)
+            {
+                var sent = await _socket.SendAsync(bytes, System.Net.Sockets.SocketFlags.None, token).ConfigureAwait(false);
+                bytes = bytes[sent..];
+            }
+        }
+        finally
+        {
+            _outputLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Collects a snapshot step's records into one <c>$n</c> frame, in a buffer kept for the whole snapshot: the records
+    /// go after room left for the header, which <see cref="Framed"/> writes in front of them.
+    /// </summary>
     private sealed class FrameSink : IRecordSink
     {
-        private readonly ArrayBufferWriter<byte> _records = new(64 * 1024);
+        private const int HeaderRoom = 16; // "$" + up to 10 digits + CRLF
+        private byte[] _buffer = new byte[1024 * 1024];
+        private int _end = HeaderRoom;
 
-        public int Length => _records.WrittenCount;
+        public int Length => _end - HeaderRoom;
 
-        public void Write(ReadOnlySpan<byte> record) => _records.Write(record);
-
-        public void Clear() => _records.ResetWrittenCount();
-
-        public byte[] Framed()
+        public void Write(ReadOnlySpan<byte> record)
         {
-            var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"${_records.WrittenCount}\r\n"));
-            var framed = new byte[header.Length + _records.WrittenCount + 2];
-            header.CopyTo(framed, 0);
-            _records.WrittenSpan.CopyTo(framed.AsSpan(header.Length));
-            "\r\n"u8.CopyTo(framed.AsSpan(header.Length + _records.WrittenCount));
-            return framed;
+            Reserve(record.Length);
+            record.CopyTo(_buffer.AsSpan(_end));
+            _end += record.Length;
+        }
+
+        public void Clear() => _end = HeaderRoom;
+
+        /// <summary>The frame: header, records and CRLF, a view of the buffer valid until the next <see cref="Clear"/>.</summary>
+        public ReadOnlyMemory<byte> Framed()
+        {
+            Span<byte> header = stackalloc byte[HeaderRoom];
+            header[0] = (byte)'$';
+            Length.TryFormat(header[1..], out var digits, provider: CultureInfo.InvariantCulture);
+            "\r\n"u8.CopyTo(header[(1 + digits)..]);
+            var headerLength = digits + 3;
+            header[..headerLength].CopyTo(_buffer.AsSpan(HeaderRoom - headerLength));
+            Reserve(2);
+            "\r\n"u8.CopyTo(_buffer.AsSpan(_end));
+            return _buffer.AsMemory(HeaderRoom - headerLength, headerLength + Length + 2);
+        }
+
+        private void Reserve(int bytes)
+        {
+            if (_end + bytes > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, (int)Math.Min(Array.MaxLength, Math.Max((long)_buffer.Length * 2, (long)_end + bytes)));
+            }
         }
     }
 }

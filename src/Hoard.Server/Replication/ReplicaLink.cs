@@ -153,12 +153,33 @@ public sealed class ReplicaLink : IAsyncDisposable
                 return;
             }
 
-            var frame = await reader.ReadExactlyAsync(length + 2, stopping).ConfigureAwait(false);
-            ApplyRecords(frame.AsSpan(0, length), out var used);
-            if (used != length)
+            await ApplyFrameAsync(reader, length, stopping).ConfigureAwait(false);
+            await reader.ReadExactlyAsync(2, stopping).ConfigureAwait(false);
+            await Task.Yield(); // see ApplyStreamAsync
+        }
+    }
+
+    /// <summary>A frame's records, applied from the read buffer as they arrive (not copied into an array of their own).</summary>
+    private async Task ApplyFrameAsync(StreamReaderBuffer reader, int length, CancellationToken stopping)
+    {
+        var remaining = length;
+        while (true)
+        {
+            var buffered = reader.Buffered;
+            ApplyRecords(buffered.Span[..Math.Min(buffered.Length, remaining)], out var used);
+            reader.Consume(used);
+            remaining -= used;
+            if (remaining == 0)
+            {
+                return;
+            }
+
+            if (buffered.Length >= remaining + used)
             {
                 throw new InvalidDataException("a snapshot frame ends inside a record");
             }
+
+            await reader.FillAsync(stopping).ConfigureAwait(false);
         }
     }
 
@@ -173,6 +194,11 @@ public sealed class ReplicaLink : IAsyncDisposable
             reader.Consume(used);
             Interlocked.Add(ref _offset, used);
             await SendAckAsync(stream, stopping).ConfigureAwait(false);
+
+            // While the primary sends faster than this replica applies, every read completes at once and this loop
+            // never gives its thread-pool thread back: on a one-core node (one pool thread) clients, INFO and the
+            // cluster heartbeat waited for the whole full sync (3-6 s for 1 GiB). Queue the next round behind them.
+            await Task.Yield();
         }
     }
 

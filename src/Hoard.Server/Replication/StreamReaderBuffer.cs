@@ -69,10 +69,14 @@ internal sealed class StreamReaderBuffer(Stream stream)
         return _buffer.AsMemory(_start, _end - _start);
     }
 
-    /// <summary>Marks <paramref name="count"/> bytes of the last <see cref="ReadAvailableAsync"/> as used.</summary>
+    /// <summary>The bytes read and not consumed yet.</summary>
+    public ReadOnlyMemory<byte> Buffered => _buffer.AsMemory(_start, _end - _start);
+
+    /// <summary>Marks <paramref name="count"/> bytes of <see cref="Buffered"/> (or of the last <see cref="ReadAvailableAsync"/>) as used.</summary>
     public void Consume(int count) => _start += count;
 
-    private async Task FillAsync(CancellationToken token)
+    /// <summary>Reads more from the stream after the bytes buffered (growing the buffer when they fill it).</summary>
+    public async Task FillAsync(CancellationToken token)
     {
         if (_start > 0)
         {

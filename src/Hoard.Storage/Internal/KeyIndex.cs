@@ -310,6 +310,27 @@ internal sealed unsafe class KeyIndex : IDisposable
         return n;
     }
 
+    /// <summary>
+    /// The longest distance, in slots, from a live key's home to where it sits, over both tables: what the slowest
+    /// lookup probes. For tests and diagnostics (it walks every slot).
+    /// </summary>
+    public int LongestProbe() => Math.Max(LongestProbeIn(_table, _capacity), _old == null ? 0 : LongestProbeIn(_old, _oldCapacity));
+
+    private static int LongestProbeIn(ulong* table, int capacity)
+    {
+        var longest = 0;
+        for (var i = 0; i < capacity; i++)
+        {
+            if (IsLive(table[i]))
+            {
+                var home = Home(CodeOf(table[i]), capacity);
+                longest = Math.Max(longest, i >= home ? i - home : i + capacity - home);
+            }
+        }
+
+        return longest;
+    }
+
     /// <summary>Empties the index back to its smallest table; returns the change in bytes held.</summary>
     public long Reset()
     {

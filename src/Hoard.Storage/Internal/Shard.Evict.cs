@@ -146,7 +146,7 @@ internal sealed unsafe partial class Shard
             return true;
         }
 
-        var hash = KeyHash.Of(e.Key, e.Database);
+        var hash = KeyHash.Of(e.Key, e.Database, _keyspace.HashSeed);
         var slot = _index.FindByLocation(KeyHash.Code(hash), location);
         if ((*slot & KeyIndex.VolatileBit) != 0 && e.ExpireAt <= _keyspace.NowMs())
         {

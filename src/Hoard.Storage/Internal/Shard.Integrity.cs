@@ -195,7 +195,7 @@ internal sealed unsafe partial class Shard
                 Fail($"entry '{Show(e.Key)}' at {Describe(location)} names database {db} of {keysPerDb.Length}");
             }
 
-            var hash = KeyHash.Of(e.Key, db);
+            var hash = KeyHash.Of(e.Key, db, _keyspace.HashSeed);
             if (KeyIndex.CodeOf(s) != KeyHash.Code(hash))
             {
                 Fail($"index slot {i} has code {KeyIndex.CodeOf(s)} but its key '{Show(e.Key)}' (db {db}) hashes to {KeyHash.Code(hash)}");
@@ -237,6 +237,9 @@ internal sealed unsafe partial class Shard
         return live;
     }
 
+    /// <summary>The longest probe of this shard's index (<see cref="KeyIndex.LongestProbe"/>); the caller holds <see cref="Gate"/>.</summary>
+    public int LongestProbe() => _index.LongestProbe();
+
     private string Describe(uint location) => $"shard {Number} segment {location >> 16} offset {location & 0xFFFF}";
 
     private static string Show(ReadOnlySpan<byte> key) =>
@@ -248,6 +251,22 @@ internal sealed unsafe partial class Shard
 /// <summary>The keyspace-wide consistency check (tests and debugging).</summary>
 internal static class KeyspaceIntegrity
 {
+    /// <summary>The longest probe of any shard's index: how far the slowest lookup walks (tests and debugging).</summary>
+    public static int LongestIndexProbe(this Keyspace keyspace)
+    {
+        ArgumentNullException.ThrowIfNull(keyspace);
+        var longest = 0;
+        foreach (var shard in keyspace.Shards)
+        {
+            lock (shard.Gate)
+            {
+                longest = Math.Max(longest, shard.LongestProbe());
+            }
+        }
+
+        return longest;
+    }
+
     /// <summary>
     /// Locks every shard (in ascending order) and checks each one, then the budget and the per-slot counts;
     /// throws <see cref="InvalidOperationException"/> on the first inconsistency.

@@ -69,6 +69,38 @@ public class ReplicationTests
     }
 
     [Fact]
+    public async Task A_full_sync_carries_frames_and_values_larger_than_the_read_and_frame_buffers()
+    {
+        // Frames of 1,024 records of 4 KiB (4 MiB each: many socket reads, a frame buffer that grows) and one
+        // value of 3 MiB (larger than the replica's 64 KiB read buffer).
+        await using var primary = await TestNode.StartAsync();
+        await using var writer = await primary.ConnectAsync();
+        var value = new string('v', 4096);
+        for (var i = 0; i < 3000; i++)
+        {
+            await writer.SendAsync("SET", $"big:{i}", value + i);
+        }
+
+        for (var i = 0; i < 3000; i++)
+        {
+            Assert.Equal("OK", await writer.ReadAsync());
+        }
+
+        Assert.Equal("OK", await writer.CallAsync("SET", "huge", new string('h', 3 * 1024 * 1024)));
+
+        await using var replica = await TestNode.StartAsync();
+        await using var reader = await replica.ConnectAsync();
+        Assert.Equal("OK", await reader.CallAsync("REPLICAOF", "127.0.0.1", primary.Port));
+        await WaitUntilAsync(() => Task.FromResult(replica.Server.Replication.Link?.IsUp == true));
+
+        Assert.Equal(3001L, await reader.CallAsync("DBSIZE"));
+        Assert.Equal(value + 2999, await reader.CallAsync("GET", "big:2999"));
+        Assert.Equal(value + 0, await reader.CallAsync("GET", "big:0"));
+        Assert.Equal(3L * 1024 * 1024, await reader.CallAsync("STRLEN", "huge"));
+        Assert.Equal(1L, primary.Server.Replication.FullSyncs);
+    }
+
+    [Fact]
     public async Task Wait_counts_the_replicas_that_acknowledged_the_last_write()
     {
         var (primary, replica) = await StartPairAsync();

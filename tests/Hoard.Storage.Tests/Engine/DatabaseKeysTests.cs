@@ -314,4 +314,40 @@ public sealed class DatabaseKeysTests() : KeyspaceFixture(new StorageOptions { S
         Assert.Equal((StorageStatus.Ok, "v"), Db.HGetText("c", "f7"));
         Assert.Equal(StorageStatus.NotFound, Db.HGetText("c", "g7").Status);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Copy_and_rename_over_an_expired_destination_just_before_the_source_in_its_index_run(bool rename)
+    {
+        // Finding the destination expires it, and removing its slot shifts the source's slot back by one.
+        var (destination, source) = TwoKeysWithTheSameHome();
+        Db.SetText(destination, "old", expiry: Expiry.AtUnixMs(In(10)));
+        Db.SetText(source, "value");
+        Clock.Advance(11);
+
+        var status = rename ? Db.Rename(B(source), B(destination)) : Db.Copy(B(source), Db, B(destination), replace: false);
+
+        Assert.Equal(StorageStatus.Ok, status);
+        Assert.Equal("value", Db.GetText(destination));
+        Assert.Equal(rename ? null : "value", Db.GetText(source));
+    }
+
+    /// <summary>Two keys of one shard whose index home is the same slot of a new (smallest) table.</summary>
+    private (string First, string Second) TwoKeysWithTheSameHome()
+    {
+        var seen = new Dictionary<(ulong Shard, int Home), string>();
+        for (var i = 0; ; i++)
+        {
+            var key = $"k{i}";
+            var hash = KeyHash.Of(B(key), 0, Keyspace.HashSeed);
+            var place = (hash & Keyspace.ShardMask, KeyIndex.Home(KeyHash.Code(hash), 64));
+            if (seen.TryGetValue(place, out var first))
+            {
+                return (first, key);
+            }
+
+            seen[place] = key;
+        }
+    }
 }

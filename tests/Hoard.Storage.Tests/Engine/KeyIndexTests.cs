@@ -36,13 +36,13 @@ public sealed unsafe class KeyIndexTests : IDisposable
         }
 
         _index.Migrate(KeyIndex.MigrationStep);
-        return _index.Insert(KeyIndex.Make(location, KeyHash.Code(KeyHash.Of(key, 0)), false, 0));
+        return _index.Insert(KeyIndex.Make(location, KeyHash.Code(KeyHash.Of(key, 0, seed: 0)), false, 0));
     }
 
     private ulong* Find(int i)
     {
         var key = Key(i);
-        return _index.Find(_store, key, 0, KeyHash.Code(KeyHash.Of(key, 0)));
+        return _index.Find(_store, key, 0, KeyHash.Code(KeyHash.Of(key, 0, seed: 0)));
     }
 
     private bool Remove(int i)

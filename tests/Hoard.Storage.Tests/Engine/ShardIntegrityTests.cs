@@ -67,7 +67,7 @@ public sealed class ShardIntegrityTests : IDisposable
     {
         var db = _keyspace[0];
         var key = B("k2");
-        var hash = KeyHash.Of(key, 0);
+        var hash = KeyHash.Of(key, 0, _keyspace.HashSeed);
         var shard = _keyspace.Shards[(int)(hash & _keyspace.ShardMask)];
         lock (shard.Gate)
         {

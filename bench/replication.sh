@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Issue 5's replication figures, on standalone `hoard serve` nodes (Release) on free 127.0.0.1 ports; the
+# measuring is done by bench/ReplicationBench (see its Program.cs). Every process started here is killed on exit.
+#
+#   bench/replication.sh sync      full sync of 1 GiB to a new replica, and the primary's throughput meanwhile
+#   bench/replication.sh lag       replication lag of single writes, idle and under redis-benchmark -t set -P 16
+#
+# sync: a primary (maxmemory 0 = no limit, noeviction, repl-backlog-size 256mb) is loaded with KEYS keys
+#   `data:%07d` of VALUE_BYTES-byte values (default 1,048,576 × 1024 = exactly 1 GiB of values) by redis-cli --pipe.
+#   Then, for SET and then GET: a new, idle replica node is started; redis-benchmark -t <test> -c 50 -P 16 -d 32
+#   -r 100000 runs against the primary from start to end (its own keys `key:…`, beside the data set); after a 2 s
+#   warm-up and a 6 s baseline, REPLICAOF is sent to the replica. The sync is done when the replica's INFO shows
+#   master_link_status:up and its slave_repl_offset has reached the primary's master_repl_offset read when the link
+#   came up (the writes made during the snapshot, waiting in the backlog, are applied). Reported: its duration,
+#   MiB/s of values (and the bytes the replica's socket received until link up: records of keys and values), and the
+#   load's throughput during the sync / the baseline, from redis-benchmark's 250 ms samples that lie wholly in each
+#   window (with how much of the sync they cover), and the CPU each process used. Checks: the replica ends with the
+#   primary's key count, and the primary served exactly one full sync (none started over).
+#   Why 256mb and -d 32: every write made during the sync waits in the backlog until the snapshot is sent (a Hoard
+#   feed reads the backlog ring; a replica further behind than repl-backlog-size is dropped and syncs again), and at
+#   -P 16 the load makes 100-400k writes a second: ~60 bytes of stream each with -d 32, gigabytes per sync with 1 KiB
+#   values (Redis too would drop such a replica, at its 256 MB client-output-buffer-limit). VALUE_SIZE=1024 tries it.
+#
+# lag: a primary (repl-backlog-size BACKLOG, 256mb; BACKLOG=1mb for Hoard's default) and a replica, synced (empty).
+#   Full resyncs during the run (the replica fell more than the backlog behind) are counted. A probe connection
+#   sends, every 10 ms, `SET lagprobe:<i> <ts>` and `WAIT 1 1000` in one write and times it until WAIT's reply:
+#   the primary applied the write and the replica applied its record and acknowledged it. A Hoard replica acknowledges (REPLCONF ACK) after every burst of the stream it
+#   applied and at no other time — there is no ack timer — so the figure is the lag itself, not an ack period.
+#   Also from SET's reply to WAIT's (the primary sends +OK before WAIT waits): without the write's own latency.
+#   10 s with no other load, then 20 s under redis-benchmark -t set -P 16 -c 50 -r 100000 -d 32 (the load runs for
+#   the 20 s; its rate is reported). p50 / p99 / max in ms over all probes; a WAIT that timed out is counted apart.
+#
+# Environment: RUNS (2), KEYS (1048576), VALUE_BYTES (1024), CLIENTS (50), PIPELINE (16), VALUE_SIZE (32),
+# KEYSPACE (100000), TESTS ("set get"), BACKLOG (256mb), TIMEOUT_S (300, per sync), IDLE_S (10), LOAD_S (20), INTERVAL_MS (10),
+# HOARD (another hoard executable to measure, e.g. an older commit's build in a scratch copy), PIN (1: the primary,
+# the bench and redis-benchmark on CPU 0, the replica on CPU 1 — so the replica's work does not take the primary's
+# or the client's CPU, as when it runs on a host of its own; the baseline then has one core for server and client).
+set -euo pipefail
+source "$(dirname "$0")/servers.sh"
+cd "$BENCH_ROOT"
+
+mode=${1:-}
+[[ $mode == sync || $mode == lag ]] || { sed -n 2,6p "$0"; exit 2; }
+RUNS=${RUNS:-2} KEYS=${KEYS:-1048576} VALUE_BYTES=${VALUE_BYTES:-1024} BACKLOG=${BACKLOG:-256mb}
+LOAD=(--clients "${CLIENTS:-50}" --pipeline "${PIPELINE:-16}" --value-size "${VALUE_SIZE:-32}" --keyspace "${KEYSPACE:-100000}")
+BENCH_DLL=$BENCH_ROOT/bench/ReplicationBench/bin/Release/net10.0/ReplicationBench.dll
+HOARD_BIN=${HOARD:-$HOARD_BIN} # HOARD=/path/to/hoard: measure another build (e.g. a scratch copy of an older commit)
+
+# PIN=1: the primary and the bench (so redis-benchmark) on CPU 0, replicas on CPU 1 (a replica on a host of its own).
+pin() { if [[ ${PIN:-0} == 1 ]]; then echo taskset -c "$1"; fi; }
+
+# start_node NAME CPU [OPTIONS…]: a hoard node on a free port with room for the data set; sets NODE_PORT and NODE_PID.
+start_node() {
+  local name=$1 cpu=$2
+  shift 2
+  NODE_PORT=$(free_port)
+  launch "$name" "$NODE_PORT" $(pin "$cpu") "$HOARD_BIN" serve --port "$NODE_PORT" --bind 127.0.0.1 --loglevel warning \
+    --maxmemory 0 --maxmemory-policy noeviction "$@"
+  NODE_PID=$LAUNCHED_PID
+  log "$name: pid $NODE_PID, 127.0.0.1:$NODE_PORT"
+}
+
+# forget PID: takes a process that has ended off the exit trap's list.
+forget() {
+  local pid kept=()
+  for pid in "${STARTED_PIDS[@]}"; do [[ $pid == "$1" ]] || kept+=("$pid"); done
+  STARTED_PIDS=("${kept[@]}")
+}
+
+# stop_node PID: stops one node this script started.
+stop_node() {
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  forget "$1"
+}
+
+# bench ARGS…: runs ReplicationBench (15 min at most; on the exit trap's list meanwhile), its output kept for the summary.
+bench() {
+  local pid code=0
+  timeout 900 $(pin 0) dotnet "$BENCH_DLL" "$@" > >(tee -a "$BENCH_LOGS/bench.out") &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  wait "$pid" || code=$?
+  forget "$pid"
+  return "$code"
+}
+
+# load_data PORT: KEYS × VALUE_BYTES through redis-cli --pipe; checks the key count.
+load_data() {
+  local started=$SECONDS
+  python3 -c '
+import sys
+keys, size = int(sys.argv[1]), int(sys.argv[2])
+value, out, batch = b"v" * size, sys.stdout.buffer, []
+for i in range(keys):
+    key = b"data:%07d" % i
+    batch.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(key), key, size, value))
+    if len(batch) == 4096:
+        out.write(b"".join(batch))
+        batch = []
+out.write(b"".join(batch))' "$KEYS" "$VALUE_BYTES" |
+    timeout 600 redis-cli -h 127.0.0.1 -p "$1" --pipe >"$BENCH_LOGS/load.log" 2>&1 ||
+    { cat "$BENCH_LOGS/load.log" >&2; exit 1; }
+  [[ $(redis-cli -h 127.0.0.1 -p "$1" dbsize) == "$KEYS" ]] || { echo "the primary does not hold $KEYS keys" >&2; exit 1; }
+  log "loaded $KEYS keys × $VALUE_BYTES bytes in $((SECONDS - started)) s; $(redis-cli -h 127.0.0.1 -p "$1" info memory | grep -m1 used_memory_human | tr -d '\r')"
+}
+
+ensure_redis
+[[ -n ${HOARD:-} ]] || build_hoard
+log "building bench/ReplicationBench (Release)"
+dotnet build bench/ReplicationBench -c Release -v quiet -nologo >"$BENCH_LOGS/build-bench.log" 2>&1 ||
+  { cat "$BENCH_LOGS/build-bench.log" >&2; exit 1; }
+log "load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; logs in $BENCH_LOGS"
+
+for run in $(seq 1 "$RUNS"); do
+  if [[ $mode == sync ]]; then
+    start_node primary-$run 0 --repl-backlog-size "$BACKLOG"
+    primary_port=$NODE_PORT primary_pid=$NODE_PID
+    load_data "$primary_port"
+    for test in ${TESTS:-set get}; do
+      start_node replica-$run-$test 1
+      echo "run $run, $test:"
+      bench sync --primary "$primary_port" --primary-pid "$primary_pid" --replica "$NODE_PORT" --replica-pid "$NODE_PID" \
+        --test "$test" --value-bytes $((KEYS * VALUE_BYTES)) --timeout-s "${TIMEOUT_S:-300}" "${LOAD[@]}"
+      stop_node "$NODE_PID"
+    done
+  else
+    start_node primary-$run 0 --repl-backlog-size "$BACKLOG"
+    primary_port=$NODE_PORT primary_pid=$NODE_PID
+    start_node replica-$run 1
+    echo "run $run:"
+    bench lag --primary "$primary_port" --primary-pid "$primary_pid" --replica "$NODE_PORT" --replica-pid "$NODE_PID" --idle-s "${IDLE_S:-10}" --load-s "${LOAD_S:-20}" \
+      --interval-ms "${INTERVAL_MS:-10}" "${LOAD[@]}"
+  fi
+  stop_all_servers
+done
+
+echo "summary ($(date '+%F %H:%M'), load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
+grep '^result' "$BENCH_LOGS/bench.out" | sed 's/^result /  /'
