@@ -5,7 +5,7 @@
 #   bench/replication.sh sync      full sync of 1 GiB to a new replica, and the primary's throughput meanwhile
 #   bench/replication.sh lag       replication lag of single writes, idle and under redis-benchmark -t set -P 16
 #
-# sync: a primary (maxmemory 0 = no limit, noeviction, repl-backlog-size 256mb) is loaded with KEYS keys
+# sync: a primary (maxmemory 0 = no limit, noeviction, repl-backlog-size BACKLOG) is loaded with KEYS keys
 #   `data:%07d` of VALUE_BYTES-byte values (default 1,048,576 × 1024 = exactly 1 GiB of values) by redis-cli --pipe.
 #   Then, for SET and then GET: a new, idle replica node is started; redis-benchmark -t <test> -c 50 -P 16 -d 32
 #   -r 100000 runs against the primary from start to end (its own keys `key:…`, beside the data set); after a 2 s
@@ -16,13 +16,13 @@
 #   load's throughput during the sync / the baseline, from redis-benchmark's 250 ms samples that lie wholly in each
 #   window (with how much of the sync they cover), and the CPU each process used. Checks: the replica ends with the
 #   primary's key count, and the primary served exactly one full sync (none started over).
-#   Why 256mb and -d 32: every write made during the sync waits in the backlog until the snapshot is sent (a Hoard
-#   feed reads the backlog ring; a replica further behind than repl-backlog-size is dropped and syncs again), and at
-#   -P 16 the load makes 100-400k writes a second: ~60 bytes of stream each with -d 32, gigabytes per sync with 1 KiB
-#   values (Redis too would drop such a replica, at its 256 MB client-output-buffer-limit). VALUE_SIZE=1024 tries it.
+#   Why -d 32: every write made during the sync waits in the backlog until the replica has read it (the ring grows
+#   for a connected replica up to client-output-buffer-limit replica, 256 MB, then drops it), and at -P 16 the load
+#   makes 100-400k writes a second: ~60 bytes of stream each with -d 32, gigabytes per sync with 1 KiB values (Redis
+#   too would drop such a replica at its 256 MB limit). VALUE_SIZE=1024 tries it.
 #
-# lag: a primary (repl-backlog-size BACKLOG, 256mb; BACKLOG=1mb for Hoard's default) and a replica, synced (empty).
-#   Full resyncs during the run (the replica fell more than the backlog behind) are counted. A probe connection
+# lag: a primary (repl-backlog-size BACKLOG) and a replica, synced (empty).
+#   Full resyncs during the run (the replica fell more than the output limit behind) are counted. A probe connection
 #   sends, every 10 ms, `SET lagprobe:<i> <ts>` and `WAIT 1 1000` in one write and times it until WAIT's reply:
 #   the primary applied the write and the replica applied its record and acknowledged it. A Hoard replica acknowledges (REPLCONF ACK) after every burst of the stream it
 #   applied and at no other time — there is no ack timer — so the figure is the lag itself, not an ack period.
@@ -31,7 +31,7 @@
 #   the 20 s; its rate is reported). p50 / p99 / max in ms over all probes; a WAIT that timed out is counted apart.
 #
 # Environment: RUNS (2), KEYS (1048576), VALUE_BYTES (1024), CLIENTS (50), PIPELINE (16), VALUE_SIZE (32),
-# KEYSPACE (100000), TESTS ("set get"), BACKLOG (256mb), TIMEOUT_S (300, per sync), IDLE_S (10), LOAD_S (20), INTERVAL_MS (10),
+# KEYSPACE (100000), TESTS ("set get"), BACKLOG (1mb, Hoard's default), TIMEOUT_S (300, per sync), IDLE_S (10), LOAD_S (20), INTERVAL_MS (10),
 # HOARD (another hoard executable to measure, e.g. an older commit's build in a scratch copy), PIN (1: the primary,
 # the bench and redis-benchmark on CPU 0, the replica on CPU 1 — so the replica's work does not take the primary's
 # or the client's CPU, as when it runs on a host of its own; the baseline then has one core for server and client).
@@ -41,7 +41,7 @@ cd "$BENCH_ROOT"
 
 mode=${1:-}
 [[ $mode == sync || $mode == lag ]] || { sed -n 2,6p "$0"; exit 2; }
-RUNS=${RUNS:-2} KEYS=${KEYS:-1048576} VALUE_BYTES=${VALUE_BYTES:-1024} BACKLOG=${BACKLOG:-256mb}
+RUNS=${RUNS:-2} KEYS=${KEYS:-1048576} VALUE_BYTES=${VALUE_BYTES:-1024} BACKLOG=${BACKLOG:-1mb}
 LOAD=(--clients "${CLIENTS:-50}" --pipeline "${PIPELINE:-16}" --value-size "${VALUE_SIZE:-32}" --keyspace "${KEYSPACE:-100000}")
 BENCH_DLL=$BENCH_ROOT/bench/ReplicationBench/bin/Release/net10.0/ReplicationBench.dll
 HOARD_BIN=${HOARD:-$HOARD_BIN} # HOARD=/path/to/hoard: measure another build (e.g. a scratch copy of an older commit)

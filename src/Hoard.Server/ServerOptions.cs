@@ -43,6 +43,12 @@ public sealed class ServerOptions
     /// <summary>Bytes of replication stream a primary keeps for replicas that reconnect (<c>repl-backlog-size</c>).</summary>
     public long ReplicationBacklogSize { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of stream a connected replica may have unread before it is dropped (and resyncs in full): the hard limit
+    /// of <c>client-output-buffer-limit replica</c> (Redis's default 256 MB); 0 for none.
+    /// </summary>
+    public long ReplicaOutputLimit { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Cluster mode: slots, the consensus group, routing (<c>cluster-*</c>).</summary>
     public ClusterOptions Cluster { get; } = new();
 

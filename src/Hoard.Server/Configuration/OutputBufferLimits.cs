@@ -4,9 +4,9 @@ namespace Hoard.Server.Configuration;
 
 /// <summary>
 /// <c>client-output-buffer-limit</c>: groups of <c>class hard soft seconds</c> for the classes normal, replica
-/// (alias slave) and pubsub. The pubsub hard limit is enforced (a subscriber whose pending messages pass it is
-/// disconnected); the other values are kept and reported — replies to normal clients are bounded by send
-/// backpressure instead.
+/// (alias slave) and pubsub. The hard limits of pubsub and replica are enforced (a subscriber whose pending messages
+/// pass it is disconnected; a replica further behind the replication stream is dropped and resyncs); the other
+/// values are kept and reported — replies to normal clients are bounded by send backpressure instead.
 /// </summary>
 internal static class OutputBufferLimits
 {
@@ -18,10 +18,11 @@ internal static class OutputBufferLimits
     private static string Get(ServerOptions options, HoardServer? server) => string.Join(' ', Classes.Select((name, i) =>
     {
         var value = options.StoredSettings.GetValueOrDefault("client-output-buffer-limit:" + name, Defaults[i]);
-        if (name == "pubsub")
+        if (name is "pubsub" or "slave")
         {
             var parts = value.Split(' ');
-            parts[0] = (server?.PubSub.OutputLimit ?? options.PubSubOutputLimit).ToString(CultureInfo.InvariantCulture);
+            parts[0] = (name == "pubsub" ? server?.PubSub.OutputLimit ?? options.PubSubOutputLimit : options.ReplicaOutputLimit)
+                .ToString(CultureInfo.InvariantCulture);
             value = string.Join(' ', parts);
         }
 
@@ -69,6 +70,14 @@ internal static class OutputBufferLimits
                 if (server is not null)
                 {
                     server.PubSub.OutputLimit = hard;
+                }
+            }
+            else if (name == "slave")
+            {
+                options.ReplicaOutputLimit = hard;
+                if (server?.Replication.Backlog is { } backlog)
+                {
+                    backlog.RetainLimit = hard;
                 }
             }
         }

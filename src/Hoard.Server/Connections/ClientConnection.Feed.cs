@@ -19,8 +19,17 @@ internal sealed partial class ClientConnection
     /// </summary>
     private async Task FeedAsync(ReplicaFeed feed, CancellationToken token)
     {
+        // Held from before the snapshot: every write since its cut waits in the backlog until the replica reads it.
+        using var reader = feed.Backlog.OpenReader(feed.Offset);
         try
         {
+            if (reader is null)
+            {
+                ServerLog.ReplicaFellBehind(_logger, Session.Id, feed.Offset);
+                Abort(); // the replica reconnects and gets a full sync
+                return;
+            }
+
             await WriteRawAsync(Encoding.ASCII.GetBytes(feed.FullSync
                 ? string.Create(CultureInfo.InvariantCulture, $"+FULLRESYNC {feed.ReplicationId} {feed.Offset}\r\n")
                 : $"+CONTINUE {feed.ReplicationId}\r\n"), token).ConfigureAwait(false);
@@ -35,20 +44,18 @@ internal sealed partial class ClientConnection
             }
 
             feed.Replica.Online = true;
-            var offset = feed.Offset;
             var chunk = new byte[FeedChunk];
             while (true)
             {
-                var read = await feed.Backlog.ReadAsync(offset, chunk, token).ConfigureAwait(false);
+                var read = await feed.Backlog.ReadAsync(reader, chunk, token).ConfigureAwait(false);
                 if (read < 0)
                 {
-                    ServerLog.ReplicaFellBehind(_logger, Session.Id, offset);
+                    ServerLog.ReplicaFellBehind(_logger, Session.Id, reader.Position);
                     Abort(); // the replica reconnects and gets a full sync
                     return;
                 }
 
                 await WriteRawAsync(chunk.AsMemory(0, read), token).ConfigureAwait(false);
-                offset += read;
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)

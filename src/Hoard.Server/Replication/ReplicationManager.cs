@@ -63,7 +63,7 @@ public sealed class ReplicationManager : IAsyncDisposable
         {
             if (Backlog is null)
             {
-                Backlog = new ReplicationBacklog(BacklogSize());
+                Backlog = new ReplicationBacklog(BacklogSize(), 0, _server.Options.ReplicaOutputLimit);
                 _server.Keyspace.Replication = Backlog;
             }
         }
@@ -165,7 +165,7 @@ public sealed class ReplicationManager : IAsyncDisposable
         lock (_gate)
         {
             ReplicationId = NewId();
-            Backlog = new ReplicationBacklog(BacklogSize(), link.Offset);
+            Backlog = new ReplicationBacklog(BacklogSize(), link.Offset, _server.Options.ReplicaOutputLimit);
             _server.Keyspace.Replication = Backlog;
         }
     }
