@@ -4,9 +4,22 @@
 #
 #   bench/replication.sh sync      full sync of 1 GiB to a new replica, and the primary's throughput meanwhile
 #   bench/replication.sh lag       replication lag of single writes, idle and under redis-benchmark -t set -P 16
+#   TARGETS="hoard redis redis-disk" bench/replication.sh sync    the same sync with redis-server as primary and
+#                                  replica too, target after target within each run
+#
+# Targets (sync only; lag measures hoard): hoard; redis = redis-server 7 with its replication defaults (diskless sync:
+#   a forked child streams the snapshot to the replica's socket; the replica stores it to disk, then loads it) except
+#   repl-diskless-sync-delay 0 (default 5: the primary would wait 5 s for more replicas before starting);
+#   redis-disk = the same with repl-diskless-sync no (the child writes an RDB file, the primary then sends the file);
+#   redis-mem = redis with repl-diskless-load on-empty-db (the replica loads from the socket: no disk on either side,
+#   as with hoard).
+#   All redis targets: --save "" --appendonly no --maxmemory 0, repl-backlog-size BACKLOG, client-output-buffer-limit replica left
+#   at its default (256mb hard, 64mb for 60 s soft), rdbcompression left on; a directory of their own (removed at the end).
 #
 # sync: a primary (maxmemory 0 = no limit, noeviction, repl-backlog-size BACKLOG) is loaded with KEYS keys
-#   `data:%07d` of VALUE_BYTES-byte values (default 1,048,576 × 1024 = exactly 1 GiB of values) by redis-cli --pipe.
+#   `data:%07d` of VALUE_BYTES-byte values (default 1,048,576 × 1024 = exactly 1 GiB of values) by redis-cli --pipe;
+#   each value is a slice of a block of random bytes, so that redis-server's RDB compression (LZF, per value) cannot
+#   shrink the transfer (hoard does not compress; a value of one repeated byte would let Redis send far fewer bytes).
 #   Then, for SET and then GET: a new, idle replica node is started; redis-benchmark -t <test> -c 50 -P 16 -d 32
 #   -r 100000 runs against the primary from start to end (its own keys `key:…`, beside the data set); after a 2 s
 #   warm-up and a 6 s baseline, REPLICAOF is sent to the replica. The sync is done when the replica's INFO shows
@@ -30,7 +43,7 @@
 #   10 s with no other load, then 20 s under redis-benchmark -t set -P 16 -c 50 -r 100000 -d 32 (the load runs for
 #   the 20 s; its rate is reported). p50 / p99 / max in ms over all probes; a WAIT that timed out is counted apart.
 #
-# Environment: RUNS (2), KEYS (1048576), VALUE_BYTES (1024), CLIENTS (50), PIPELINE (16), VALUE_SIZE (32),
+# Environment: TARGETS ("hoard"), RUNS (2), KEYS (1048576), VALUE_BYTES (1024), CLIENTS (50), PIPELINE (16), VALUE_SIZE (32),
 # KEYSPACE (100000), TESTS ("set get"), BACKLOG (1mb, Hoard's default), TIMEOUT_S (300, per sync), IDLE_S (10), LOAD_S (20), INTERVAL_MS (10),
 # HOARD (another hoard executable to measure, e.g. an older commit's build in a scratch copy), PIN (1: the primary,
 # the bench and redis-benchmark on CPU 0, the replica on CPU 1 — so the replica's work does not take the primary's
@@ -45,19 +58,36 @@ RUNS=${RUNS:-2} KEYS=${KEYS:-1048576} VALUE_BYTES=${VALUE_BYTES:-1024} BACKLOG=$
 LOAD=(--clients "${CLIENTS:-50}" --pipeline "${PIPELINE:-16}" --value-size "${VALUE_SIZE:-32}" --keyspace "${KEYSPACE:-100000}")
 BENCH_DLL=$BENCH_ROOT/bench/ReplicationBench/bin/Release/net10.0/ReplicationBench.dll
 HOARD_BIN=${HOARD:-$HOARD_BIN} # HOARD=/path/to/hoard: measure another build (e.g. a scratch copy of an older commit)
+TARGETS=${TARGETS:-hoard}
+for target in $TARGETS; do
+  [[ $target == hoard || ($mode == sync && ($target == redis || $target == redis-disk || $target == redis-mem)) ]] ||
+    { echo "unknown target '$target' (sync: hoard redis redis-disk redis-mem; lag: hoard)" >&2; exit 2; }
+done
+# redis-server's snapshot files (up to 1 GiB each) go away with the processes.
+trap 'stop_all_servers; rm -rf "$BENCH_LOGS"/*.dir' EXIT
 
 # PIN=1: the primary and the bench (so redis-benchmark) on CPU 0, replicas on CPU 1 (a replica on a host of its own).
 pin() { if [[ ${PIN:-0} == 1 ]]; then echo taskset -c "$1"; fi; }
 
-# start_node NAME CPU [OPTIONS…]: a hoard node on a free port with room for the data set; sets NODE_PORT and NODE_PID.
+# start_node TARGET NAME CPU [OPTIONS…]: a node on a free port with room for the data set; sets NODE_PORT and NODE_PID.
 start_node() {
-  local name=$1 cpu=$2
-  shift 2
+  local target=$1 name=$2 cpu=$3 cmd
+  shift 3
   NODE_PORT=$(free_port)
-  launch "$name" "$NODE_PORT" $(pin "$cpu") "$HOARD_BIN" serve --port "$NODE_PORT" --bind 127.0.0.1 --loglevel warning \
-    --maxmemory 0 --maxmemory-policy noeviction "$@"
+  if [[ $target == hoard ]]; then
+    cmd=("$HOARD_BIN" serve --port "$NODE_PORT" --bind 127.0.0.1 --loglevel warning)
+  else
+    mkdir -p "$BENCH_LOGS/$name.dir"
+    cmd=(redis-server --port "$NODE_PORT" --bind 127.0.0.1 --daemonize no --loglevel warning --save "" --appendonly no
+      --dir "$BENCH_LOGS/$name.dir" --repl-diskless-sync "$([[ $target == redis-disk ]] && echo no || echo yes)"
+      --repl-diskless-sync-delay 0 --repl-diskless-load "$([[ $target == redis-mem ]] && echo on-empty-db || echo disabled)")
+  fi
+  launch "$name" "$NODE_PORT" $(pin "$cpu") "${cmd[@]}" --maxmemory 0 --maxmemory-policy noeviction "$@"
   NODE_PID=$LAUNCHED_PID
   log "$name: pid $NODE_PID, 127.0.0.1:$NODE_PORT"
+  if [[ $target != hoard ]]; then
+    log "  $(redis-cli -p "$NODE_PORT" config get 'repl-*' | paste -sd' ' | grep -o 'repl-diskless[^ ]* [^ ]*\|repl-backlog-size [^ ]*' | paste -sd,)"
+  fi
 }
 
 # forget PID: takes a process that has ended off the exit trap's list.
@@ -91,12 +121,12 @@ bench() {
 load_data() {
   local started=$SECONDS
   python3 -c '
-import sys
+import random, sys
 keys, size = int(sys.argv[1]), int(sys.argv[2])
-value, out, batch = b"v" * size, sys.stdout.buffer, []
+block, out, batch = random.Random(5).randbytes(size + 65536), sys.stdout.buffer, []
 for i in range(keys):
-    key = b"data:%07d" % i
-    batch.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(key), key, size, value))
+    key, at = b"data:%07d" % i, i * 4099 % 65536
+    batch.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(key), key, size, block[at:at + size]))
     if len(batch) == 4096:
         out.write(b"".join(batch))
         batch = []
@@ -114,22 +144,29 @@ dotnet build bench/ReplicationBench -c Release -v quiet -nologo >"$BENCH_LOGS/bu
   { cat "$BENCH_LOGS/build-bench.log" >&2; exit 1; }
 log "load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; logs in $BENCH_LOGS"
 
+failed=0
 for run in $(seq 1 "$RUNS"); do
   if [[ $mode == sync ]]; then
-    start_node primary-$run 0 --repl-backlog-size "$BACKLOG"
-    primary_port=$NODE_PORT primary_pid=$NODE_PID
-    load_data "$primary_port"
-    for test in ${TESTS:-set get}; do
-      start_node replica-$run-$test 1
-      echo "run $run, $test:"
-      bench sync --primary "$primary_port" --primary-pid "$primary_pid" --replica "$NODE_PORT" --replica-pid "$NODE_PID" \
-        --test "$test" --value-bytes $((KEYS * VALUE_BYTES)) --timeout-s "${TIMEOUT_S:-300}" "${LOAD[@]}"
-      stop_node "$NODE_PID"
+    for target in $TARGETS; do
+      start_node "$target" primary-$run-$target 0 --repl-backlog-size "$BACKLOG"
+      primary_port=$NODE_PORT primary_pid=$NODE_PID
+      load_data "$primary_port"
+      for test in ${TESTS:-set get}; do
+        start_node "$target" replica-$run-$target-$test 1
+        echo "run $run, $target, $test:"
+        # A void sync (the replica dropped, a timeout) is reported and the runs go on; the exit code says so.
+        bench sync --primary "$primary_port" --primary-pid "$primary_pid" --replica "$NODE_PORT" --replica-pid "$NODE_PID" \
+          --test "$test" --value-bytes $((KEYS * VALUE_BYTES)) --timeout-s "${TIMEOUT_S:-300}" --label "$target run $run" \
+          "${LOAD[@]}" || { failed=1; echo "result sync $target run $run: $test FAILED (see above)" >>"$BENCH_LOGS/bench.out"; }
+        stop_node "$NODE_PID"
+      done
+      stop_all_servers
+      rm -rf "$BENCH_LOGS"/*.dir
     done
   else
-    start_node primary-$run 0 --repl-backlog-size "$BACKLOG"
+    start_node hoard primary-$run 0 --repl-backlog-size "$BACKLOG"
     primary_port=$NODE_PORT primary_pid=$NODE_PID
-    start_node replica-$run 1
+    start_node hoard replica-$run 1
     echo "run $run:"
     bench lag --primary "$primary_port" --primary-pid "$primary_pid" --replica "$NODE_PORT" --replica-pid "$NODE_PID" --idle-s "${IDLE_S:-10}" --load-s "${LOAD_S:-20}" \
       --interval-ms "${INTERVAL_MS:-10}" "${LOAD[@]}"
@@ -139,3 +176,4 @@ done
 
 echo "summary ($(date '+%F %H:%M'), load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
 grep '^result' "$BENCH_LOGS/bench.out" | sed 's/^result /  /'
+exit "$failed"

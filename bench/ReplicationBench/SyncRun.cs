@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Hoard.Bench.ReplicationBench;
 
 internal sealed record SyncOptions(
-    int PrimaryPort, int PrimaryPid, int ReplicaPort, int ReplicaPid, string Test, LoadOptions Load, long ValueBytes,
+    string Label, int PrimaryPort, int PrimaryPid, int ReplicaPort, int ReplicaPid, string Test, LoadOptions Load, long ValueBytes,
     TimeSpan Warmup, TimeSpan Baseline, TimeSpan After, TimeSpan Timeout);
 
 /// <summary>
@@ -36,7 +36,7 @@ internal static class SyncRun
         }
 
         double up = double.NaN, done, lastReply = Clock.Ms, longestGap = 0;
-        long target = 0, linkBytes = -1;
+        long target = 0, linkBytes = -1, polls = 0;
         while (true)
         {
             var info = Node.Info(replica, "replication");
@@ -54,6 +54,13 @@ internal static class SyncRun
             {
                 done = now;
                 break;
+            }
+
+            // Every ~1 s: a replica dropped by the primary (e.g. past client-output-buffer-limit replica) syncs in full
+            // again, and this sync's figures are void: stop now rather than at the timeout.
+            if (++polls % 100 == 0 && Node.InfoLong(primary, "stats", "sync_full") - fullSyncsBefore > 1)
+            {
+                throw new InvalidDataException("the primary started a second full sync (it dropped the replica): the figures are void");
             }
 
             if (now - t0 > o.Timeout.TotalMilliseconds)
@@ -97,7 +104,7 @@ internal static class SyncRun
         }
 
         Console.WriteLine(string.Create(inv,
-            $"result sync {o.Test} seconds={seconds:0.00} mib_per_s={mib / seconds:0.0} link_mib={linkBytes / 1048576.0:0} rps_before={before.Rps:0} rps_during={during.Rps:0} ratio={during.Rps / before.Rps:0.00} after_ratio={after.Rps / before.Rps:0.00} covered={during.CoveredMs / (done - t0):0.00}"));
+            $"result sync {o.Label}: {o.Test} seconds={seconds:0.00} mib_per_s={mib / seconds:0.0} link_mib={linkBytes / 1048576.0:0} rps_before={before.Rps:0} rps_during={during.Rps:0} ratio={during.Rps / before.Rps:0.00} after_ratio={after.Rps / before.Rps:0.00} covered={during.CoveredMs / (done - t0):0.00}"));
     }
 
     /// <summary>CPU seconds used so far by the primary, the replica and the load, at <see cref="Ms"/>.</summary>
