@@ -38,7 +38,7 @@
 #   Full resyncs during the run (the replica fell more than the output limit behind) are counted. A probe connection
 #   sends, every 10 ms, `SET lagprobe:<i> <ts>` and `WAIT 1 1000` in one write and times it until WAIT's reply:
 #   the primary applied the write and the replica applied its record and acknowledged it. A Hoard replica acknowledges (REPLCONF ACK) after every burst of the stream it
-#   applied and at no other time — there is no ack timer — so the figure is the lag itself, not an ack period.
+#   applied (and once a second only while idle), so the figure is the lag itself, not an ack period.
 #   Also from SET's reply to WAIT's (the primary sends +OK before WAIT waits): without the write's own latency.
 #   10 s with no other load, then 20 s under redis-benchmark -t set -P 16 -c 50 -r 100000 -d 32 (the load runs for
 #   the 20 s; its rate is reported). p50 / p99 / max in ms over all probes; a WAIT that timed out is counted apart.

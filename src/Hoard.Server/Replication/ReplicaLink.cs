@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
@@ -8,12 +9,17 @@ namespace Hoard.Server.Replication;
 
 /// <summary>
 /// A replica's connection to its primary: PSYNC, then the snapshot (on a full sync) and the stream of records,
-/// applied to the local keyspace in order, with REPLCONF ACK after every burst. Reconnects (with a partial sync
-/// when the primary still holds the offset) until disposed.
+/// applied to the local keyspace in order, with REPLCONF ACK after every burst and at least every second (INFO's
+/// <c>lag</c> on the primary counts from the last one, as with Redis). Reconnects (with a partial sync when the primary
+/// still holds the offset) until disposed.
 /// </summary>
 public sealed class ReplicaLink : IAsyncDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan AckPeriod = TimeSpan.FromSeconds(1);
+    private readonly SemaphoreSlim _ackGate = new(1, 1); // the stream's reader and the idle timer both acknowledge
+    private readonly byte[] _ack = new byte[64]; // REPLCONF ACK is encoded here: no allocation per acknowledgement
+    private long _lastAckTicks;
     private readonly HoardServer _server;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -57,6 +63,7 @@ public sealed class ReplicaLink : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _run.ConfigureAwait(false);
         _stopping.Dispose();
+        _ackGate.Dispose();
     }
 
     private async Task RunAsync(CancellationToken stopping)
@@ -132,7 +139,37 @@ public sealed class ReplicaLink : IAsyncDisposable
         State = "connected";
         ServerLog.ReplicaLinkUp(_logger, Host, Port, Offset);
         await SendAckAsync(stream, stopping).ConfigureAwait(false);
-        await ApplyStreamAsync(reader, stream, stopping).ConfigureAwait(false);
+        using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var idleAcks = AckWhileIdleAsync(stream, connection.Token);
+        try
+        {
+            await ApplyStreamAsync(reader, stream, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            await connection.CancelAsync().ConfigureAwait(false);
+            await idleAcks.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An ACK each second in which the stream brought nothing (and so no burst was acknowledged).</summary>
+    private async Task AckWhileIdleAsync(NetworkStream stream, CancellationToken connection)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(AckPeriod, connection).ConfigureAwait(false);
+                if (Environment.TickCount64 - Interlocked.Read(ref _lastAckTicks) >= (long)AckPeriod.TotalMilliseconds)
+                {
+                    await SendAckAsync(stream, connection).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            // The connection ended: the stream's reader reports why.
+        }
     }
 
     /// <summary>Snapshot frames (<c>$n</c> bulks of whole records) until an empty one.</summary>
@@ -212,8 +249,39 @@ public sealed class ReplicaLink : IAsyncDisposable
         }
     }
 
-    private Task SendAckAsync(NetworkStream stream, CancellationToken stopping) =>
-        SendAsync(stream, stopping, "REPLCONF", "ACK", Offset.ToString(CultureInfo.InvariantCulture));
+    private async Task SendAckAsync(NetworkStream stream, CancellationToken stopping)
+    {
+        await _ackGate.WaitAsync(stopping).ConfigureAwait(false);
+        try
+        {
+            var length = EncodeAck(Offset);
+            await stream.WriteAsync(_ack.AsMemory(0, length), stopping).ConfigureAwait(false);
+            Interlocked.Exchange(ref _lastAckTicks, Environment.TickCount64);
+        }
+        finally
+        {
+            _ackGate.Release();
+        }
+    }
+
+    /// <summary>Writes <c>REPLCONF ACK offset</c> as a RESP array into the reused buffer; returns its length.</summary>
+    private int EncodeAck(long offset)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(offset, digits, out var count);
+        var output = _ack.AsSpan();
+        var prefix = "*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$"u8;
+        prefix.CopyTo(output);
+        var length = prefix.Length;
+        Utf8Formatter.TryFormat(count, output[length..], out var written);
+        length += written;
+        "\r\n"u8.CopyTo(output[length..]);
+        length += 2;
+        digits[..count].CopyTo(output[length..]);
+        length += count;
+        "\r\n"u8.CopyTo(output[length..]);
+        return length + 2;
+    }
 
     private static async Task SendAsync(NetworkStream stream, CancellationToken stopping, params string[] args)
     {

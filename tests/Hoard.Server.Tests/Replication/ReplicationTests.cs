@@ -115,6 +115,20 @@ public class ReplicationTests
     }
 
     [Fact]
+    public async Task An_idle_replica_acknowledges_every_second_so_its_lag_stays_low()
+    {
+        var (primary, replica) = await StartPairAsync();
+        await using var _ = primary;
+        await using var __ = replica;
+
+        // Nothing flows for 2.5 s: without acknowledgements of its own, the replica's last ACK would be that old.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.InRange(Assert.Single(primary.Server.Replication.Replicas).LagSeconds, 0, 1);
+        await using var client = await primary.ConnectAsync();
+        Assert.Contains(",lag=", (string)(await client.CallAsync("INFO", "replication"))!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_replica_refuses_writes_and_reports_its_role()
     {
         var (primary, replica) = await StartPairAsync();
