@@ -20,10 +20,7 @@ public class ManualFailoverTests
     [Fact]
     public async Task AGracefulFailoverLosesNoAcknowledgedWriteAndForceTakesOverFromAKilledPrimary()
     {
-        await using var cluster = await LocalCluster.StartAsync(nodes: 6);
-        var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
-        await ClusterTests.RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)} --replicas 1");
-        await PrimaryFailoverTests.WaitUntilWholeAndInSyncAsync(cluster);
+        await using var cluster = await PrimaryFailoverTests.StartThreeShardsWithReplicasAsync();
         await using var redis = await PrimaryFailoverTests.ConnectAsync(cluster);
         var pairs = await PairsAwayFromTheLeaderAsync(cluster);
 

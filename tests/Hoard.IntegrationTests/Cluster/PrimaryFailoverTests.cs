@@ -23,11 +23,7 @@ public class PrimaryFailoverTests
     [Fact]
     public async Task KilledPrimariesIncludingTheLeadersFailOverWithinFiveSecondsAndLoseNoConfirmedWrite()
     {
-        await using var cluster = await LocalCluster.StartAsync(nodes: 6);
-        var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
-        await ClusterTests.RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)} --replicas 1");
-        await WaitUntilWholeAndInSyncAsync(cluster);
-
+        await using var cluster = await StartThreeShardsWithReplicasAsync();
         for (var trial = 0; trial < Trials; trial++)
         {
             var nodes = await NodesAsync(cluster, 0);
@@ -108,6 +104,24 @@ public class PrimaryFailoverTests
     }
 
     /// <summary>Every node sees 3 primaries with one replica each, nothing failed; every replica acknowledged its primary's whole stream.</summary>
+    /// <summary>Six nodes formed by <c>hoard cluster create --replicas 1</c>: nodes 0-2 vote and are the primaries, 3-5 their replicas, in sync.</summary>
+    internal static async Task<LocalCluster> StartThreeShardsWithReplicasAsync()
+    {
+        var cluster = await LocalCluster.StartAsync(nodes: 6);
+        try
+        {
+            var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
+            await ClusterTests.RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)} --replicas 1");
+            await WaitUntilWholeAndInSyncAsync(cluster);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
     internal static Task WaitUntilWholeAndInSyncAsync(LocalCluster cluster) => LocalCluster.WaitUntilAsync(async () =>
     {
         for (var i = 0; i < cluster.Ports.Length; i++)
