@@ -28,4 +28,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(107, LogLevel.Warning, "Heartbeat to the consensus leader failed")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(108, LogLevel.Warning, "This leader stood still for {Milliseconds} ms: its own write lease waits for fresh heartbeats")]
+    public static partial void LeaderStalled(ILogger logger, long milliseconds);
 }

@@ -51,17 +51,32 @@ public sealed partial class ClusterNodeService
             firstSeen[former.Id] = former.LastHeard;
         }
 
+        var leaseMs = (long)LeaseDuration.TotalMilliseconds;
+        var previous = Environment.TickCount64;
+        var leaseFrom = previous; // heartbeats received earlier do not renew this leader's own lease
         while (true)
         {
             var topology = Topology;
             var now = Environment.TickCount64;
+            if (now - previous > leaseMs)
+            {
+                // This process stood still (a long GC pause, SIGSTOP): heartbeats that waited in its sockets meanwhile
+                // are processed now with today's receipt time, though the voters may have elected another leader. Let
+                // none renew the lease until half a lease from now, when a deposed leader has learnt the new term.
+                // (A shorter stall cannot have let the group promote a replica: that takes an election and then more
+                // than 1.5 leases; and a slow round of commits is not taken for a stall.)
+                ClusterLog.LeaderStalled(_logger, now - previous);
+                leaseFrom = now + (leaseMs / 2);
+            }
+
+            previous = now;
             Dictionary<string, (long At, long Offset)> heard;
             lock (_heartbeats)
             {
                 heard = new(_heartbeats, StringComparer.Ordinal);
             }
 
-            RenewOwnLease(heard, now);
+            RenewOwnLease(heard, leaseFrom, now);
             foreach (var node in topology.Nodes.Values.Where(n => n.Id != MyId))
             {
                 var since = firstSeen.TryAdd(node.Id, now) ? now : firstSeen[node.Id];
@@ -133,14 +148,17 @@ public sealed partial class ClusterNodeService
     /// <summary>
     /// The leader is a node too: its write lease runs from the latest moment at which a majority of the voters
     /// (itself included) had been heard from, so a leader cut off from the group stops taking writes like any other
-    /// primary — and stops granting leases (<see cref="AcceptHeartbeat"/>) that would outlive its leadership.
+    /// primary — and stops granting leases (<see cref="AcceptHeartbeat"/>) that would outlive its leadership. Only
+    /// heartbeats received from <paramref name="from"/> (after a stall's embargo) to <paramref name="now"/> (this
+    /// round's start: one received after it may be a stale one processed after a pause within the round) count.
     /// </summary>
-    private void RenewOwnLease(Dictionary<string, (long At, long Offset)> heard, long now)
+    private void RenewOwnLease(Dictionary<string, (long At, long Offset)> heard, long from, long now)
     {
         var voters = _settings.EffectiveVoters;
         var others = Topology.Nodes.Values
             .Where(n => n.Id != MyId && voters.Any(v => v.Host == n.Host && v.Port == n.Port) && heard.ContainsKey(n.Id))
             .Select(n => heard[n.Id].At)
+            .Where(at => at >= from && at <= now) // received after a stall's embargo, and before this round began
             .OrderDescending()
             .ToList();
         var needed = voters.Count / 2; // other voters that make a majority with this one

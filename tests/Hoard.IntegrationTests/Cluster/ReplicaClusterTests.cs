@@ -48,7 +48,7 @@ public class ReplicaClusterTests
         await ClusterTests.RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)} --replicas 1");
         await AssertThreePrimariesWithAReplicaEachAsync(cluster);
 
-        var (primary, replica) = await PairAwayFromTheLeaderAsync(cluster);
+        var (primary, replica) = await PairAsync(cluster, leading: false);
         var nodes = await NodesAsync(cluster, 0);
         var (primaryId, replicaId) = (primary.Id, replica.Id);
         var primaryIndex = Array.IndexOf(cluster.Endpoints, primary.Endpoint);
@@ -99,14 +99,16 @@ public class ReplicaClusterTests
         });
     }
 
-    [Fact]
-    public async Task APausedPrimaryTakesNoWriteOnceItsReplicaWasPromoted()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the consensus leader's node: a new leader is elected, then promotes the replica
+    public async Task APausedPrimaryTakesNoWriteOnceItsReplicaWasPromoted(bool leader)
     {
         await using var cluster = await LocalCluster.StartAsync(nodes: 6);
         var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
         await ClusterTests.RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints)} --replicas 1");
         await AssertThreePrimariesWithAReplicaEachAsync(cluster);
-        var (primary, replica) = await PairAwayFromTheLeaderAsync(cluster);
+        var (primary, replica) = await PairAsync(cluster, leader);
         var primaryIndex = Array.IndexOf(cluster.Endpoints, primary.Endpoint);
         var replicaIndex = Array.IndexOf(cluster.Endpoints, replica.Endpoint);
         var key = Enumerable.Range(0, 100_000).Select(i => $"key-{i}").First(k => primary.Owns(HashSlot.Of(Encoding.UTF8.GetBytes(k))));
@@ -135,13 +137,13 @@ public class ReplicaClusterTests
             && moved.Message.EndsWith(" " + replica.Endpoint, StringComparison.Ordinal));
     }
 
-    /// <summary>A primary that does not lead the consensus group, with its replica.</summary>
-    private static async Task<(NodeLine Primary, NodeLine Replica)> PairAwayFromTheLeaderAsync(LocalCluster cluster)
+    /// <summary>A primary that leads the consensus group (or one that does not), with its replica.</summary>
+    private static async Task<(NodeLine Primary, NodeLine Replica)> PairAsync(LocalCluster cluster, bool leading)
     {
         var info = await cluster.InfoAsync(0);
         var leader = info.Split("\r\n").Single(l => l.StartsWith("cluster_consensus_leader:", StringComparison.Ordinal)).Split(':', 2)[1];
         var nodes = await NodesAsync(cluster, 0);
-        var (replicaId, primaryId) = Replicas(nodes).First(pair => !leader.StartsWith(nodes.Single(n => n.Id == pair.Value).Endpoint + "@", StringComparison.Ordinal));
+        var (replicaId, primaryId) = Replicas(nodes).First(pair => leading == leader.StartsWith(nodes.Single(n => n.Id == pair.Value).Endpoint + "@", StringComparison.Ordinal));
         return (nodes.Single(n => n.Id == primaryId), nodes.Single(n => n.Id == replicaId));
     }
 
