@@ -130,31 +130,22 @@ public sealed class CommandDispatcher
     /// </summary>
     private bool MayWrite(CommandDefinition definition, ref RespWriter writer)
     {
-        if (_server.Cluster is { } cluster)
-        {
-            // A replica's keyed writes were moved to its primary by routing; keyless ones (FLUSHALL …) stop here.
-            if (definition.FirstKey == 0 && _server.Replication.IsReplica)
-            {
-                writer.WriteError("READONLY You can't write against a read only replica."u8);
-                return false;
-            }
-
-            if (cluster.HoldsWriteLease)
-            {
-                return true;
-            }
-
-            writer.WriteError("CLUSTERDOWN The primary's write lease ran out: the cluster may be failing over"u8);
-            return false;
-        }
-
-        if (_server.Replication.IsReplica)
+        // In cluster mode a replica's keyed writes were moved to its primary by routing: only keyless ones (FLUSHALL …)
+        // reach this point there.
+        var cluster = _server.Cluster;
+        if (_server.Replication.IsReplica && (cluster is null || definition.FirstKey == 0))
         {
             writer.WriteError("READONLY You can't write against a read only replica."u8);
             return false;
         }
 
-        return true;
+        if (cluster is null || cluster.HoldsWriteLease)
+        {
+            return true;
+        }
+
+        writer.WriteError("CLUSTERDOWN The primary's write lease ran out: the cluster may be failing over"u8);
+        return false;
     }
 
     /// <summary>

@@ -1,7 +1,8 @@
-using System.Buffers.Text;
+using System.Buffers;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Hoard.Protocol;
 using Hoard.Storage.Replication;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +19,7 @@ public sealed class ReplicaLink : IAsyncDisposable
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan AckPeriod = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _ackGate = new(1, 1); // the stream's reader and the idle timer both acknowledge
-    private readonly byte[] _ack = new byte[64]; // REPLCONF ACK is encoded here: no allocation per acknowledgement
+    private readonly ArrayBufferWriter<byte> _ack = new(64); // REPLCONF ACK is encoded here: no allocation per acknowledgement
     private long _lastAckTicks;
     private readonly HoardServer _server;
     private readonly ILogger _logger;
@@ -254,8 +255,8 @@ public sealed class ReplicaLink : IAsyncDisposable
         await _ackGate.WaitAsync(stopping).ConfigureAwait(false);
         try
         {
-            var length = EncodeAck(Offset);
-            await stream.WriteAsync(_ack.AsMemory(0, length), stopping).ConfigureAwait(false);
+            EncodeAck(Offset);
+            await stream.WriteAsync(_ack.WrittenMemory, stopping).ConfigureAwait(false);
             Interlocked.Exchange(ref _lastAckTicks, Environment.TickCount64);
         }
         finally
@@ -264,23 +265,16 @@ public sealed class ReplicaLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes <c>REPLCONF ACK offset</c> as a RESP array into the reused buffer; returns its length.</summary>
-    private int EncodeAck(long offset)
+    /// <summary>Encodes <c>REPLCONF ACK offset</c> into the reused buffer.</summary>
+    private void EncodeAck(long offset)
     {
-        Span<byte> digits = stackalloc byte[20];
-        Utf8Formatter.TryFormat(offset, digits, out var count);
-        var output = _ack.AsSpan();
-        var prefix = "*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$"u8;
-        prefix.CopyTo(output);
-        var length = prefix.Length;
-        Utf8Formatter.TryFormat(count, output[length..], out var written);
-        length += written;
-        "\r\n"u8.CopyTo(output[length..]);
-        length += 2;
-        digits[..count].CopyTo(output[length..]);
-        length += count;
-        "\r\n"u8.CopyTo(output[length..]);
-        return length + 2;
+        _ack.ResetWrittenCount();
+        var writer = new RespWriter(_ack);
+        writer.WriteArrayHeader(3);
+        writer.WriteBulkString("REPLCONF"u8);
+        writer.WriteBulkString("ACK"u8);
+        writer.WriteBulkString(offset);
+        writer.Commit();
     }
 
     private static async Task SendAsync(NetworkStream stream, CancellationToken stopping, params string[] args)
