@@ -29,10 +29,11 @@
 #   load's throughput during the sync / the baseline, from redis-benchmark's 250 ms samples that lie wholly in each
 #   window (with how much of the sync they cover), and the CPU each process used. Checks: the replica ends with the
 #   primary's key count, and the primary served exactly one full sync (none started over).
-#   Why -d 32: every write made during the sync waits in the backlog until the replica has read it (the ring grows
-#   for a connected replica up to client-output-buffer-limit replica, 256 MB, then drops it), and at -P 16 the load
-#   makes 100-400k writes a second: ~60 bytes of stream each with -d 32, gigabytes per sync with 1 KiB values (Redis
-#   too would drop such a replica at its 256 MB limit). VALUE_SIZE=1024 tries it.
+#   Why -d 32: every write made during the sync must reach the replica too, and at -P 16 the load makes 500-800k
+#   writes a second: ~60 bytes of stream each with -d 32, gigabytes per sync with 1 KiB values, more than the link
+#   carries beside the snapshot (Redis holds them in the replica's output buffer and drops it at 256 MB; Hoard sends
+#   them along the snapshot, but its backlog grows up to the same limit when the replica falls behind).
+#   VALUE_SIZE=1024 tries it.
 #
 # lag: a primary (repl-backlog-size BACKLOG) and a replica, synced (empty).
 #   Full resyncs during the run (the replica fell more than the output limit behind) are counted. A probe connection
@@ -44,7 +45,8 @@
 #   the 20 s; its rate is reported). p50 / p99 / max in ms over all probes; a WAIT that timed out is counted apart.
 #
 # Environment: TARGETS ("hoard"), RUNS (2), KEYS (1048576), VALUE_BYTES (1024), CLIENTS (50), PIPELINE (16), VALUE_SIZE (32),
-# KEYSPACE (100000), TESTS ("set get"), BACKLOG (1mb, Hoard's default), TIMEOUT_S (300, per sync), IDLE_S (10), LOAD_S (20), INTERVAL_MS (10),
+# KEYSPACE (100000), TESTS ("set get"), BACKLOG (1mb, Hoard's default), SYNC_RATE (Hoard's repl-sync-max-rate; unset: its
+# default, 64mb a second; 0: no limit), TIMEOUT_S (300, per sync), IDLE_S (10), LOAD_S (20), INTERVAL_MS (10),
 # HOARD (another hoard executable to measure, e.g. an older commit's build in a scratch copy), PIN (1: the primary,
 # the bench and redis-benchmark on CPU 0, the replica on CPU 1 — so the replica's work does not take the primary's
 # or the client's CPU, as when it runs on a host of its own; the baseline then has one core for server and client).
@@ -89,6 +91,9 @@ start_node() {
     log "  $(redis-cli -p "$NODE_PORT" config get 'repl-*' | paste -sd' ' | grep -o 'repl-diskless[^ ]* [^ ]*\|repl-backlog-size [^ ]*' | paste -sd,)"
   fi
 }
+
+# sync_rate TARGET: hoard's --repl-sync-max-rate when SYNC_RATE is set (redis-server has no such limit).
+sync_rate() { if [[ $1 == hoard && -n ${SYNC_RATE:-} ]]; then echo --repl-sync-max-rate "$SYNC_RATE"; fi; }
 
 # forget PID: takes a process that has ended off the exit trap's list.
 forget() {
@@ -148,7 +153,7 @@ failed=0
 for run in $(seq 1 "$RUNS"); do
   if [[ $mode == sync ]]; then
     for target in $TARGETS; do
-      start_node "$target" primary-$run-$target 0 --repl-backlog-size "$BACKLOG"
+      start_node "$target" primary-$run-$target 0 --repl-backlog-size "$BACKLOG" $(sync_rate "$target")
       primary_port=$NODE_PORT primary_pid=$NODE_PID
       load_data "$primary_port"
       for test in ${TESTS:-set get}; do

@@ -44,6 +44,12 @@ public sealed class ServerOptions
     public long ReplicationBacklogSize { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// Bytes a second at most of a full sync's snapshot (<c>repl-sync-max-rate</c>, Hoard's own; 0 for no limit): the
+    /// walk yields to the clients the primary serves meanwhile (docs/replication.md, "Pacing").
+    /// </summary>
+    public long ReplicationSyncMaxRate { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
     /// Bytes of stream a connected replica may have unread before it is dropped (and resyncs in full): the hard limit
     /// of <c>client-output-buffer-limit replica</c> (Redis's default 256 MB); 0 for none.
     /// </summary>

@@ -87,6 +87,8 @@ public static class ConfigRegistry
         }), Mutable: true);
         yield return new("repl-backlog-size", (o, _) => Text(o.ReplicationBacklogSize),
             (o, _, v) => Memory(v, 16 * 1024, x => o.ReplicationBacklogSize = x), Mutable: false);
+        yield return new("repl-sync-max-rate", (o, _) => Text(o.ReplicationSyncMaxRate),
+            (o, _, v) => Memory(v, 0, x => o.ReplicationSyncMaxRate = x), Mutable: true);
         foreach (var setting in ClusterConfigSettings.All())
         {
             yield return setting;

@@ -2,24 +2,23 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Hoard.Server.Replication;
-using Hoard.Storage.Replication;
 
 namespace Hoard.Server.Connections;
 
 /// <summary>The primary's side of replication: a connection that sent PSYNC streams the feed to its replica.</summary>
 internal sealed partial class ClientConnection
 {
-    private const int SnapshotKeysPerStep = 1024;
     private const int FeedChunk = 64 * 1024;
 
     /// <summary>
-    /// <c>+FULLRESYNC id offset</c> and the snapshot as <c>$n</c> frames of records (an empty frame ends it), or
-    /// <c>+CONTINUE id</c>; then the stream's raw records from the offset, as they are appended. Written under the
-    /// output lock like replies, so the replica's own commands (REPLCONF ACK, which has no reply) interleave safely.
+    /// <c>+FULLRESYNC id offset</c> and the snapshot as <c>$n</c> frames of records, with the stream from the offset
+    /// interleaved as <c>@n</c> frames (an empty <c>$0</c> frame ends it), or <c>+CONTINUE id</c>; then the stream's
+    /// raw records, as they are appended. Written under the output lock like replies, so the replica's own commands
+    /// (REPLCONF ACK, which has no reply) interleave safely.
     /// </summary>
     private async Task FeedAsync(ReplicaFeed feed, CancellationToken token)
     {
-        // Held from before the snapshot: every write since its cut waits in the backlog until the replica reads it.
+        // Held from before the snapshot: every write since its cut stays in the backlog until it is sent.
         using var reader = feed.Backlog.OpenReader(feed.Offset);
         try
         {
@@ -33,17 +32,24 @@ internal sealed partial class ClientConnection
             await WriteRawAsync(Encoding.ASCII.GetBytes(feed.FullSync
                 ? string.Create(CultureInfo.InvariantCulture, $"+FULLRESYNC {feed.ReplicationId} {feed.Offset}\r\n")
                 : $"+CONTINUE {feed.ReplicationId}\r\n"), token).ConfigureAwait(false);
+            var carried = ReadOnlyMemory<byte>.Empty;
             if (feed.FullSync)
             {
-                await SendSnapshotAsync(token).ConfigureAwait(false);
-                if (feed.Backlog.Swaps != feed.SwapsBefore)
+                var sync = await SendSnapshotAsync(feed, reader, token).ConfigureAwait(false);
+                if (sync is not { } tail)
                 {
-                    Abort(); // a SWAPDB crossed the walk: the replica starts a new full sync
-                    return;
+                    return; // aborted: the replica starts a new full sync
                 }
+
+                carried = tail;
             }
 
             feed.Replica.Online = true;
+            if (!carried.IsEmpty)
+            {
+                await WriteRawAsync(carried, token).ConfigureAwait(false); // the start of a record the snapshot's last stream frame held back
+            }
+
             var chunk = new byte[FeedChunk];
             while (true)
             {
@@ -62,24 +68,6 @@ internal sealed partial class ClientConnection
         {
             // The replica went away or the node stops.
         }
-    }
-
-    private async Task SendSnapshotAsync(CancellationToken token)
-    {
-        var frame = new FrameSink();
-        long cursor = 0;
-        do
-        {
-            frame.Clear();
-            cursor = _server.Keyspace.WriteSnapshot(cursor, SnapshotKeysPerStep, frame);
-            if (frame.Length > 0)
-            {
-                await SendDirectAsync(frame.Framed(), token).ConfigureAwait(false);
-            }
-        }
-        while (cursor != 0);
-
-        await WriteRawAsync("$0\r\n\r\n"u8.ToArray(), token).ConfigureAwait(false);
     }
 
     private async Task WriteRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken token)
@@ -116,50 +104,6 @@ internal sealed partial class ClientConnection
         finally
         {
             _outputLock.Release();
-        }
-    }
-
-    /// <summary>
-    /// Collects a snapshot step's records into one <c>$n</c> frame, in a buffer kept for the whole snapshot: the records
-    /// go after room left for the header, which <see cref="Framed"/> writes in front of them.
-    /// </summary>
-    private sealed class FrameSink : IRecordSink
-    {
-        private const int HeaderRoom = 16; // "$" + up to 10 digits + CRLF
-        private byte[] _buffer = new byte[1024 * 1024];
-        private int _end = HeaderRoom;
-
-        public int Length => _end - HeaderRoom;
-
-        public void Write(ReadOnlySpan<byte> record)
-        {
-            Reserve(record.Length);
-            record.CopyTo(_buffer.AsSpan(_end));
-            _end += record.Length;
-        }
-
-        public void Clear() => _end = HeaderRoom;
-
-        /// <summary>The frame: header, records and CRLF, a view of the buffer valid until the next <see cref="Clear"/>.</summary>
-        public ReadOnlyMemory<byte> Framed()
-        {
-            Span<byte> header = stackalloc byte[HeaderRoom];
-            header[0] = (byte)'$';
-            Length.TryFormat(header[1..], out var digits, provider: CultureInfo.InvariantCulture);
-            "\r\n"u8.CopyTo(header[(1 + digits)..]);
-            var headerLength = digits + 3;
-            header[..headerLength].CopyTo(_buffer.AsSpan(HeaderRoom - headerLength));
-            Reserve(2);
-            "\r\n"u8.CopyTo(_buffer.AsSpan(_end));
-            return _buffer.AsMemory(HeaderRoom - headerLength, headerLength + Length + 2);
-        }
-
-        private void Reserve(int bytes)
-        {
-            if (_end + bytes > _buffer.Length)
-            {
-                Array.Resize(ref _buffer, (int)Math.Min(Array.MaxLength, Math.Max((long)_buffer.Length * 2, (long)_end + bytes)));
-            }
         }
     }
 }

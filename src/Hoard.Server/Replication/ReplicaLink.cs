@@ -128,8 +128,8 @@ public sealed class ReplicaLink : IAsyncDisposable
             State = "sync";
             ReplicationId = null;
             _server.Keyspace.FlushAll();
-            await ApplySnapshotAsync(reader, stopping).ConfigureAwait(false);
-            Interlocked.Exchange(ref _offset, long.Parse(words[2], CultureInfo.InvariantCulture));
+            var streamed = await ApplySnapshotAsync(reader, stopping).ConfigureAwait(false);
+            Interlocked.Exchange(ref _offset, long.Parse(words[2], CultureInfo.InvariantCulture) + streamed);
             ReplicationId = words[1];
         }
         else if (words[0] != "+CONTINUE")
@@ -173,26 +173,40 @@ public sealed class ReplicaLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Snapshot frames (<c>$n</c> bulks of whole records) until an empty one.</summary>
-    private async Task ApplySnapshotAsync(StreamReaderBuffer reader, CancellationToken stopping)
+    /// <summary>
+    /// Snapshot frames (<c>$n</c> bulks of whole records) with the stream since the snapshot's offset interleaved
+    /// (<c>@n</c>, whole records too), until an empty snapshot frame; returns the bytes of stream applied.
+    /// </summary>
+    private async Task<long> ApplySnapshotAsync(StreamReaderBuffer reader, CancellationToken stopping)
     {
+        long streamed = 0;
         while (true)
         {
             var header = await reader.ReadLineAsync(stopping).ConfigureAwait(false);
-            if (header.Length < 2 || header[0] != '$')
+            if (header.Length < 2 || header[0] is not ('$' or '@'))
             {
-                throw new InvalidDataException($"expected a snapshot frame, got '{header}'");
+                throw new InvalidDataException($"expected a snapshot or stream frame, got '{header}'");
             }
 
-            var length = int.Parse(header.AsSpan(1), CultureInfo.InvariantCulture);
-            if (length == 0)
+            if (!int.TryParse(header.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            {
+                throw new InvalidDataException($"a sync frame's length is malformed: '{header}'");
+            }
+
+            if (length == 0 && header[0] == '$')
             {
                 await reader.ReadExactlyAsync(2, stopping).ConfigureAwait(false);
-                return;
+                return streamed;
             }
 
             await ApplyFrameAsync(reader, length, stopping).ConfigureAwait(false);
             await reader.ReadExactlyAsync(2, stopping).ConfigureAwait(false);
+            if (header[0] == '@')
+            {
+                streamed += length;
+            }
+
+            LastIo = DateTime.UtcNow;
             await Task.Yield(); // see ApplyStreamAsync
         }
     }
@@ -214,7 +228,7 @@ public sealed class ReplicaLink : IAsyncDisposable
 
             if (buffered.Length >= remaining + used)
             {
-                throw new InvalidDataException("a snapshot frame ends inside a record");
+                throw new InvalidDataException("a sync frame ends inside a record");
             }
 
             await reader.FillAsync(stopping).ConfigureAwait(false);

@@ -155,18 +155,10 @@ public sealed class ReplicationBacklog : IRecordSink
             Task appended;
             lock (_gate)
             {
-                var from = reader.Position;
-                if (from < FirstOffset || from > _offset)
+                var read = ReadHeld(reader, buffer.Span);
+                if (read != 0)
                 {
-                    return -1;
-                }
-
-                if (from < _offset)
-                {
-                    var count = (int)Math.Min(buffer.Length, _offset - from);
-                    CopyOut(_ring, from, buffer.Span[..count]);
-                    reader.Position = from + count;
-                    return count;
+                    return read;
                 }
 
                 appended = _appended.Task;
@@ -174,6 +166,22 @@ public sealed class ReplicationBacklog : IRecordSink
             }
 
             await appended.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadAsync"/> but without waiting: 0 when the reader is at the end. Bytes read up to the end
+    /// end with a whole record (records are appended whole); a read that fills <paramref name="buffer"/> may not.
+    /// </summary>
+    /// <param name="reader">The reader.</param>
+    /// <param name="buffer">Where to copy.</param>
+    /// <returns>Bytes copied, 0, or −1 when the reader's position is no longer held.</returns>
+    public int TryRead(BacklogReader reader, Span<byte> buffer)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        lock (_gate)
+        {
+            return ReadHeld(reader, buffer);
         }
     }
 
@@ -222,6 +230,21 @@ public sealed class ReplicationBacklog : IRecordSink
         {
             Resize(Capacity);
         }
+    }
+
+    /// <summary>Under the gate: copies what <paramref name="reader"/> has not read (0 at the end, −1 when lost).</summary>
+    private int ReadHeld(BacklogReader reader, Span<byte> buffer)
+    {
+        var from = reader.Position;
+        if (from < FirstOffset || from > _offset)
+        {
+            return -1;
+        }
+
+        var count = (int)Math.Min(buffer.Length, _offset - from);
+        CopyOut(_ring, from, buffer[..count]);
+        reader.Position = from + count;
+        return count;
     }
 
     private void Resize(int size)
