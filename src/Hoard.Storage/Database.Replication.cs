@@ -5,36 +5,104 @@ using Hoard.Storage.Replication;
 
 namespace Hoard.Storage;
 
-/// <summary>Applying replication records (<see cref="Keyspace.Apply"/>): exact states, not sent on to the stream.</summary>
+/// <summary>
+/// Exact states: applying replication records (<see cref="Keyspace.Apply"/>, not sent on to the stream), and DUMP /
+/// RESTORE of one key (RESTORE is a write like any other).
+/// </summary>
 public sealed unsafe partial class Database
 {
-    /// <summary>Makes the key hold exactly this value and expiry; a passed expiry deletes it.</summary>
-    internal StorageStatus ApplyUpsert(ReadOnlySpan<byte> key, RecordValueType type, long expireAt, ReadOnlySpan<byte> value)
+    /// <summary>
+    /// DUMP and MIGRATE: the key's type, value and absolute expiry, as an upsert record (see
+    /// <see cref="RecordReader"/>) written into <paramref name="sink"/> under the key's lock; false when it is absent.
+    /// </summary>
+    public bool WriteRecord(ReadOnlySpan<byte> key, IRecordSink sink)
     {
+        ArgumentNullException.ThrowIfNull(sink);
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            var slot = k.Shard.Find(key, k.Db, k.Hash);
+            if (slot == null)
+            {
+                return false;
+            }
+
+            k.Shard.WriteRecord(slot, sink);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// MIGRATE, once the target holds the key: deletes it only if it still holds what <paramref name="record"/> (from
+    /// <see cref="WriteRecord"/>) says — a write in between keeps it here; false then, or when it is gone.
+    /// </summary>
+    public bool DeleteIfUnchanged(ReadOnlySpan<byte> key, ReadOnlySpan<byte> record)
+    {
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            var slot = k.Shard.Find(key, k.Db, k.Hash);
+            if (slot == null || !k.Shard.Matches(slot, record))
+            {
+                return false;
+            }
+
+            k.Shard.Remove(slot, KeyEvent.Deleted);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// RESTORE: makes the key hold exactly this value and expiry, as a write (replicated, observed); an expiry that has
+    /// passed deletes it. NotApplied (nothing changed) when the key exists and <paramref name="replace"/> is false.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The value is malformed for its type.</exception>
+    public StorageStatus Restore(ReadOnlySpan<byte> key, RecordValueType type, long expireAt, ReadOnlySpan<byte> value, bool replace)
+    {
+        ThrowIfTooLong(key);
+        return Upsert(key, type, expireAt, value, replicate: true, replace);
+    }
+
+    /// <summary>Makes the key hold exactly this value and expiry; a passed expiry deletes it.</summary>
+    internal StorageStatus ApplyUpsert(ReadOnlySpan<byte> key, RecordValueType type, long expireAt, ReadOnlySpan<byte> value) =>
+        Upsert(key, type, expireAt, value, replicate: false, replace: true);
+
+    private StorageStatus Upsert(ReadOnlySpan<byte> key, RecordValueType type, long expireAt, ReadOnlySpan<byte> value, bool replicate, bool replace)
+    {
+        if (value.Length > Keyspace.MaxValueLength)
+        {
+            return StorageStatus.TooLarge;
+        }
+
         var k = new KeyRef(this, key);
         var shard = k.Shard;
         lock (shard.Gate)
         {
+            if (!replace && shard.Find(key, k.Db, k.Hash) != null)
+            {
+                return StorageStatus.NotApplied;
+            }
+
             if (expireAt != 0 && expireAt <= _keyspace.NowMs())
             {
-                DeleteApplied(k, key);
+                DeleteIfPresent(k, key, replicate);
                 return StorageStatus.Ok;
             }
 
             switch (type)
             {
                 case RecordValueType.String:
-                    return PlaceApplied(k, key, EntryType.StringRaw, value, expireAt);
+                    return PlaceUpsert(k, key, EntryType.StringRaw, value, expireAt, replicate);
                 case RecordValueType.Integer when value.Length == sizeof(long):
-                    return PlaceApplied(k, key, EntryType.StringInt, value, expireAt);
+                    return PlaceUpsert(k, key, EntryType.StringInt, value, expireAt, replicate);
                 case RecordValueType.Hash when PackedHash.IsValid(value) && PackedHash.Count(value) > 0:
                     var options = _keyspace.Options;
                     return PackedHash.Count(value) <= options.HashMaxListpackEntries
                         && PackedHash.MaxFieldOrValueLength(value) <= options.HashMaxListpackValue
-                        ? PlaceApplied(k, key, EntryType.HashPacked, value, expireAt)
-                        : PlaceAppliedTable(k, key, HashTable.FromPacked(value), expireAt);
+                        ? PlaceUpsert(k, key, EntryType.HashPacked, value, expireAt, replicate)
+                        : PlaceUpsertTable(k, key, HashTable.FromPacked(value), expireAt, replicate);
                 default:
-                    throw new InvalidDataException($"A replication record's {type} value is malformed ({value.Length} bytes).");
+                    throw new InvalidDataException($"A {type} value is malformed ({value.Length} bytes).");
             }
         }
     }
@@ -45,20 +113,20 @@ public sealed unsafe partial class Database
         var k = new KeyRef(this, key);
         lock (k.Shard.Gate)
         {
-            DeleteApplied(k, key);
+            DeleteIfPresent(k, key, replicate: false);
         }
     }
 
-    private static void DeleteApplied(KeyRef k, ReadOnlySpan<byte> key)
+    private static void DeleteIfPresent(KeyRef k, ReadOnlySpan<byte> key, bool replicate)
     {
         var slot = k.Shard.Find(key, k.Db, k.Hash);
         if (slot != null)
         {
-            k.Shard.Remove(slot, KeyEvent.Deleted, replicate: false);
+            k.Shard.Remove(slot, KeyEvent.Deleted, replicate: replicate);
         }
     }
 
-    private static StorageStatus PlaceApplied(KeyRef k, ReadOnlySpan<byte> key, EntryType type, ReadOnlySpan<byte> value, long expireAt)
+    private static StorageStatus PlaceUpsert(KeyRef k, ReadOnlySpan<byte> key, EntryType type, ReadOnlySpan<byte> value, long expireAt, bool replicate)
     {
         var shard = k.Shard;
         var status = shard.PrepareWrite(key, k.Db, k.Hash, Entry.SizeOf(k.Db, key.Length, value.Length, expireAt != 0), out var slot, out var log);
@@ -68,12 +136,12 @@ public sealed unsafe partial class Database
         }
 
         value.CopyTo(shard.Place(log, ref slot, key, k.Db, k.Hash, type, value.Length, expireAt));
-        shard.Written(slot, replicate: false);
+        shard.Written(slot, replicate);
         shard.AfterWrite();
         return StorageStatus.Ok;
     }
 
-    private static StorageStatus PlaceAppliedTable(KeyRef k, ReadOnlySpan<byte> key, HashTable table, long expireAt)
+    private static StorageStatus PlaceUpsertTable(KeyRef k, ReadOnlySpan<byte> key, HashTable table, long expireAt, bool replicate)
     {
         var shard = k.Shard;
         if (!shard.ReserveObjectBytes(table.ByteSize))
@@ -91,14 +159,14 @@ public sealed unsafe partial class Database
         if (slot != null && shard.EntryAt(slot).Type == EntryType.HashTable)
         {
             // Place keeps the object of a table replaced by a table: remove the old one first (as Transfer does).
-            shard.Remove(slot, KeyEvent.Deleted, notify: false);
+            shard.Remove(slot, KeyEvent.Deleted, notify: false, replicate: false); // the upsert record that follows says it all
             slot = null;
         }
 
         Span<byte> handle = stackalloc byte[sizeof(int)];
         BinaryPrimitives.WriteInt32LittleEndian(handle, shard.AddObject(table));
         handle.CopyTo(shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.HashTable, sizeof(int), expireAt));
-        shard.Written(slot, replicate: false);
+        shard.Written(slot, replicate);
         shard.AfterWrite();
         return StorageStatus.Ok;
     }

@@ -6,8 +6,9 @@ using System.Text;
 namespace Hoard.Cluster.Node;
 
 /// <summary>
-/// Calls another node over its client port with one RESP command and reads one reply (status, error, integer or
-/// bulk). A connection per call: topology traffic is a handful of commands per change, not a data path.
+/// Calls another node over its client port with one RESP command, or a pipeline of them, and reads the replies
+/// (status, error, integer or bulk). A connection per call: topology traffic is a handful of commands per change,
+/// and MIGRATE a batch of keys per call.
 /// </summary>
 public sealed class PeerClient
 {
@@ -33,6 +34,21 @@ public sealed class PeerClient
     public async Task<PeerReply> CallAsync(EndPoint endpoint, IReadOnlyList<ReadOnlyMemory<byte>> args, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
+        return (await CallManyAsync(endpoint, [args], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>
+    /// Sends <paramref name="commands"/> in one write (a pipeline) and returns their replies in order; after a failed
+    /// AUTH, only its reply.
+    /// </summary>
+    /// <param name="endpoint">The node's client endpoint.</param>
+    /// <param name="commands">Each command and its arguments.</param>
+    /// <param name="cancellationToken">Gives up.</param>
+    /// <returns>One reply per command.</returns>
+    /// <exception cref="IOException">The node could not be reached or answered something that is not RESP.</exception>
+    public async Task<IReadOnlyList<PeerReply>> CallManyAsync(EndPoint endpoint, IReadOnlyList<IReadOnlyList<ReadOnlyMemory<byte>>> commands, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         try
@@ -47,12 +63,24 @@ public sealed class PeerClient
                 var auth = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
                 if (auth.IsError)
                 {
-                    return auth;
+                    return [auth];
                 }
             }
 
-            await stream.WriteAsync(Encode(args), timeout.Token).ConfigureAwait(false);
-            return await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            using var batch = new MemoryStream();
+            foreach (var command in commands)
+            {
+                batch.Write(Encode(command));
+            }
+
+            await stream.WriteAsync(batch.GetBuffer().AsMemory(0, (int)batch.Length), timeout.Token).ConfigureAwait(false);
+            var replies = new PeerReply[commands.Count];
+            for (var i = 0; i < replies.Length; i++)
+            {
+                replies[i] = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            }
+
+            return replies;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {

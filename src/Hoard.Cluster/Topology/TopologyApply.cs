@@ -238,6 +238,14 @@ public static class TopologyApply
             return Reject(t, "invalid slot or target shard");
         }
 
+        // Already so: a no-op whatever it was decided on. redis-cli sends IMPORTING to the target and MIGRATING to the
+        // source, both the same migration here; the second is built on a view that may not have the first yet.
+        var migration = new SlotMigration(e.Slot, e.SourceShardId, e.TargetShardId);
+        if (t.Migrations.TryGetValue(e.Slot, out var current) && current == migration)
+        {
+            return Unchanged(t);
+        }
+
         if (IsStale(t, e.SourceShardId, e.BasedOnEpoch))
         {
             return Stale(t);
@@ -248,10 +256,7 @@ public static class TopologyApply
             return Reject(t, $"I'm not the owner of hash slot {e.Slot}");
         }
 
-        var migration = new SlotMigration(e.Slot, e.SourceShardId, e.TargetShardId);
-        return t.Migrations.TryGetValue(e.Slot, out var current) && current == migration
-            ? Unchanged(t)
-            : Changed(t, [e.SourceShardId, e.TargetShardId], migrations: t.Migrations.SetItem(e.Slot, migration));
+        return Changed(t, [e.SourceShardId, e.TargetShardId], migrations: t.Migrations.SetItem(e.Slot, migration));
     }
 
     private static ApplyResult EndMigration(ClusterTopology t, MigrationEnded e)
@@ -261,15 +266,17 @@ public static class TopologyApply
             return Reject(t, "invalid slot or owner shard");
         }
 
+        // Already so: a no-op whatever it was decided on (redis-cli sends SETSLOT NODE to every primary in turn, and
+        // all but the first are built on views that may not have the first yet).
         var previous = t.ShardOfSlot(e.Slot);
-        if (previous is not null && IsStale(t, previous, e.BasedOnEpoch))
-        {
-            return Stale(t);
-        }
-
         if (previous == e.OwnerShardId && !t.Migrations.ContainsKey(e.Slot))
         {
             return Unchanged(t);
+        }
+
+        if (previous is not null && IsStale(t, previous, e.BasedOnEpoch))
+        {
+            return Stale(t);
         }
 
         var owners = t.CopySlotOwners();

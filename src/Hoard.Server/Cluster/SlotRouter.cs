@@ -46,7 +46,7 @@ internal sealed class SlotRouter
         }
 
         var routes = Volatile.Read(ref _routes);
-        var asking = session.Asking;
+        var asking = session.Asking || (definition.Flags & CommandFlags.Asking) != 0;
         session.Asking = false;
         switch (routes.KindOf(slot))
         {

@@ -74,5 +74,10 @@ public sealed record CommandDefinition(
         {
             yield return "fast";
         }
+
+        if (Flags.HasFlag(CommandFlags.Asking))
+        {
+            yield return "asking";
+        }
     }
 }

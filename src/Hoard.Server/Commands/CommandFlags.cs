@@ -26,4 +26,6 @@ public enum CommandFlags
     Stale = 1 << 8,
     /// <summary>Allowed in a RESP2 subscribed context.</summary>
     SubscribedContext = 1 << 9,
+    /// <summary>Runs on a slot this node imports as if ASKING came first (<c>asking</c>: RESTORE-ASKING).</summary>
+    Asking = 1 << 10,
 }

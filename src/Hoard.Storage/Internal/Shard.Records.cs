@@ -90,6 +90,20 @@ internal sealed unsafe partial class Shard
         return to;
     }
 
+    /// <summary>DUMP and MIGRATE: the upsert record of the entry at <paramref name="slot"/> into <paramref name="sink"/>.</summary>
+    public void WriteRecord(ulong* slot, IRecordSink sink)
+    {
+        var e = EntryAt(slot);
+        sink.Write(EncodeUpsert(e, _keyspace.LogicalDatabase(e.Database)));
+    }
+
+    /// <summary>Whether the entry at <paramref name="slot"/> is still what <paramref name="record"/> says.</summary>
+    public bool Matches(ulong* slot, ReadOnlySpan<byte> record)
+    {
+        var e = EntryAt(slot);
+        return EncodeUpsert(e, _keyspace.LogicalDatabase(e.Database)).SequenceEqual(record);
+    }
+
     /// <summary>The upsert record of an entry, in the scratch buffer: valid until the next record of this shard.</summary>
     private ReadOnlySpan<byte> EncodeUpsert(Entry e, int db)
     {

@@ -274,6 +274,25 @@ public class TopologyApplyTests
     }
 
     [Fact]
+    public void A_migration_change_that_is_already_so_is_a_no_op_even_when_decided_on_an_older_view()
+    {
+        // redis-cli sends IMPORTING to the target, then MIGRATING to the source, then SETSLOT NODE to every primary:
+        // each node builds its entry on its own view, which may not yet hold the change just made.
+        var t = TwoShards();
+        var seen = t.ShardEpoch(ShardA);
+        t = TopologyApply.Apply(t, new MigrationBegun(5, ShardA, ShardB, seen)).Topology;
+        Assert.Equal(ApplyOutcome.Unchanged, TopologyApply.Apply(t, new MigrationBegun(5, ShardA, ShardB, seen)).Outcome);
+
+        var owner = t.ShardEpoch(ShardA);
+        t = TopologyApply.Apply(t, new MigrationEnded(5, ShardB, owner)).Topology;
+        Assert.Equal(ShardB, t.ShardOfSlot(5));
+        Assert.Equal(ApplyOutcome.Unchanged, TopologyApply.Apply(t, new MigrationEnded(5, ShardB, owner)).Outcome);
+
+        // A different change on that old view is still stale.
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(t, new MigrationEnded(5, ShardA, seen)).Outcome);
+    }
+
+    [Fact]
     public void A_node_leaves_unless_it_is_a_primary_with_slots_or_replicas()
     {
         var t = TopologyApply.Apply(TwoShards(), Join(C, ShardC, 7002)).Topology;

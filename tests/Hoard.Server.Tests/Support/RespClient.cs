@@ -17,6 +17,9 @@ public sealed class RespClient : IAsyncDisposable
     private readonly NetworkStream _stream;
     private readonly BufferedStream _input;
 
+    /// <summary>Bulk strings come back as <see cref="byte"/>[] instead of text (binary values such as DUMP's).</summary>
+    public bool BulkAsBytes { get; set; }
+
     private RespClient(TcpClient tcp)
     {
         _tcp = tcp;
@@ -141,7 +144,7 @@ public sealed class RespClient : IAsyncDisposable
                     read += n;
                 }
 
-                return Encoding.UTF8.GetString(data, 0, length);
+                return BulkAsBytes ? data[..length] : Encoding.UTF8.GetString(data, 0, length);
             case '*':
             case '~':
             case '>':

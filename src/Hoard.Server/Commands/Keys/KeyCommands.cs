@@ -5,7 +5,8 @@ namespace Hoard.Server.Commands.Keys;
 
 /// <summary>
 /// The generic key family (https://redis.io/docs/latest/commands/?group=generic): DEL, UNLINK, EXISTS, TYPE,
-/// RENAME, RENAMENX, COPY, KEYS, SCAN, RANDOMKEY, TOUCH here; the TTL commands in the other part of this class.
+/// RENAME, RENAMENX, COPY, KEYS, SCAN, RANDOMKEY, TOUCH here; the TTL commands, DUMP / RESTORE and MIGRATE in the
+/// other parts of this class.
 /// </summary>
 internal static partial class KeyCommands
 {
@@ -26,6 +27,8 @@ internal static partial class KeyCommands
         table.Add(new("scan", -2, CommandFlags.ReadOnly, 0, 0, 0, Scan, "Iterates over the key names in the database."));
         table.Add(new("randomkey", 1, CommandFlags.ReadOnly, 0, 0, 0, RandomKey, "Returns a random key name from the database."));
         RegisterExpiry(table);
+        RegisterDump(table);
+        RegisterMigrate(table);
     }
 
     /// <summary>DEL / UNLINK: how many of the keys existed (a repeated key counts once, as it is gone after).</summary>
