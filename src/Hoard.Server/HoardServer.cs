@@ -59,6 +59,7 @@ public sealed class HoardServer : IAsyncDisposable
         Metrics = new ServerMetrics(this);
         Replication = new ReplicationManager(this, _loggers);
         WritePause = new WritePause(this, _logger, _stopping.Token);
+        MigrateHold = new MigrateHold(this);
     }
 
     /// <summary>The replication stream and replicas of a primary, or the link of a replica.</summary>
@@ -117,6 +118,9 @@ public sealed class HoardServer : IAsyncDisposable
 
     /// <summary>Writes held during a manual failover (CLUSTER FAILOVER); never active outside cluster mode.</summary>
     internal WritePause WritePause { get; }
+
+    /// <summary>Holds writes to the slots MIGRATE moves keys of (cluster mode).</summary>
+    internal MigrateHold MigrateHold { get; }
 
     /// <summary>Routes keyed commands by slot in cluster mode; null otherwise.</summary>
     internal SlotRouter? Router { get; private set; }

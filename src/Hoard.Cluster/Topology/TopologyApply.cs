@@ -246,14 +246,17 @@ public static class TopologyApply
             return Unchanged(t);
         }
 
-        if (IsStale(t, e.SourceShardId, e.BasedOnEpoch))
-        {
-            return Stale(t);
-        }
-
         if (t.ShardOfSlot(e.Slot) != e.SourceShardId)
         {
             return Reject(t, $"I'm not the owner of hash slot {e.Slot}");
+        }
+
+        // Judged on the slot's own state: the source still owns it (checked above), so only a migration of this slot
+        // begun since makes it stale — not the other slots' moves, which change the same shards many times a second
+        // during a rebalance.
+        if (t.Migrations.ContainsKey(e.Slot) && IsStale(t, e.SourceShardId, e.BasedOnEpoch))
+        {
+            return Stale(t);
         }
 
         return Changed(t, [e.SourceShardId, e.TargetShardId], migrations: t.Migrations.SetItem(e.Slot, migration));
@@ -274,7 +277,10 @@ public static class TopologyApply
             return Unchanged(t);
         }
 
-        if (previous is not null && IsStale(t, previous, e.BasedOnEpoch))
+        // Ending the migration under way, to its target, is what it was decided for whatever else the shards went
+        // through meanwhile; anything else must have been decided on the slot's current configuration.
+        var endsCurrent = t.Migrations.TryGetValue(e.Slot, out var current) && current.SourceShardId == previous && current.TargetShardId == e.OwnerShardId;
+        if (!endsCurrent && previous is not null && IsStale(t, previous, e.BasedOnEpoch))
         {
             return Stale(t);
         }

@@ -49,7 +49,7 @@ public sealed class CommandDispatcher
         }
 
         var writes = (definition.Flags & CommandFlags.Write) != 0;
-        if (writes && _server.Cluster is not null && HoldIfPaused(session, command))
+        if (writes && _server.Cluster is not null && HoldIfPaused(session, definition, command))
         {
             return; // runs again once the pause ended
         }
@@ -156,24 +156,32 @@ public sealed class CommandDispatcher
     /// a primary handing over acknowledges no write past its replica's offset, and clients see no error.
     /// </summary>
     /// <returns>Whether the write is held.</returns>
-    private bool HoldIfPaused(ClientSession session, CommandBuffer command)
+    private bool HoldIfPaused(ClientSession session, CommandDefinition definition, CommandBuffer command)
     {
         session.BeginWrite();
-        if (!_server.WritePause.IsActive)
+        var migrating = _server.MigrateHold.IsActive ? _server.MigrateHold.HeldFor(definition, command) : null;
+        if (!_server.WritePause.IsActive && migrating is null)
         {
             return false;
         }
 
         session.EndWrite();
         command.EnsureOwned(); // it outlives this receive; the connection reads nothing more until it ran
-        session.Deferred = RunAfterPauseAsync(session, command);
+        session.Deferred = RunAfterPauseAsync(session, command, migrating);
         return true;
     }
 
-    private async Task<DeferredReply> RunAfterPauseAsync(ClientSession session, CommandBuffer command) =>
-        await _server.WritePause.WaitAsync().ConfigureAwait(false)
+    private async Task<DeferredReply> RunAfterPauseAsync(ClientSession session, CommandBuffer command, Task? migrating)
+    {
+        if (migrating is not null)
+        {
+            await migrating.ConfigureAwait(false); // then admitted anew: its key may have gone to the target
+        }
+
+        return await _server.WritePause.WaitAsync().ConfigureAwait(false)
             ? (ref RespWriter w) => Execute(session, command, ref w)
             : DeferredReplies.Error("TRYAGAIN Writes are paused for a manual failover that has not ended yet");
+    }
 
     /// <summary>Redis 7's text: <c>ERR unknown command 'x', with args beginning with: 'a' 'b' </c>.</summary>
     private static string UnknownCommand(CommandBuffer command)

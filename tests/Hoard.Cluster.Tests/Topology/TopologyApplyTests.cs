@@ -293,6 +293,27 @@ public class TopologyApplyTests
     }
 
     [Fact]
+    public void A_slot_migration_is_judged_on_the_slots_own_state_not_on_other_slots_moves()
+    {
+        // A rebalance moves many slots between the same shards at once: each begin and end bumps both shards' epochs.
+        var t = TwoShards();
+        var seen = t.ShardEpoch(ShardA);
+        t = TopologyApply.Apply(t, new MigrationBegun(6, ShardA, ShardB, seen)).Topology;
+        t = TopologyApply.Apply(t, new MigrationEnded(6, ShardB, seen)).Topology;
+
+        var begun = TopologyApply.Apply(t, new MigrationBegun(7, ShardA, ShardB, seen));
+        Assert.Equal(ApplyOutcome.Applied, begun.Outcome);
+        t = TopologyApply.Apply(begun.Topology, new MigrationBegun(8, ShardA, ShardB, t.ShardEpoch(ShardA))).Topology;
+        var ended = TopologyApply.Apply(t, new MigrationEnded(7, ShardB, seen));
+        Assert.Equal(ApplyOutcome.Applied, ended.Outcome);
+        Assert.Equal(ShardB, ended.Topology.ShardOfSlot(7));
+
+        // Still refused: a slot the source no longer owns, and an end that is not the migration under way.
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(ended.Topology, new MigrationBegun(7, ShardA, ShardB, seen)).Outcome);
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(ended.Topology, new MigrationEnded(8, ShardA, seen)).Outcome);
+    }
+
+    [Fact]
     public void A_node_leaves_unless_it_is_a_primary_with_slots_or_replicas()
     {
         var t = TopologyApply.Apply(TwoShards(), Join(C, ShardC, 7002)).Topology;

@@ -3,19 +3,22 @@ using System.Net;
 using System.Text;
 using Hoard.Cluster.Node;
 using Hoard.Storage;
+using Hoard.Storage.Keys;
 using Hoard.Storage.Replication;
 
 namespace Hoard.Server.Commands.Keys;
 
 /// <summary>
 /// MIGRATE: copies keys to another node (RESTORE-ASKING in cluster mode, RESTORE otherwise, one pipeline per round)
-/// and deletes them here unless COPY. Other connections keep writing meanwhile (Redis blocks its one thread instead),
-/// so a key is deleted only if it still holds what was sent; one that changed is sent again with REPLACE, and one
-/// deleted meanwhile is deleted on the target, until both agree (a few rounds at most, then TRYAGAIN).
+/// and deletes them here unless COPY. Redis blocks its one thread for this; Hoard holds the writes to the keys' slots
+/// in cluster mode (<see cref="Hoard.Server.Cluster.MigrateHold"/>), and elsewhere other connections keep writing: so a key is
+/// deleted only if it still holds what was sent; one that changed (or expired, or was evicted) is sent again with
+/// REPLACE, or deleted on the target, until both agree (a few rounds at most, then TRYAGAIN).
 /// </summary>
 internal static partial class KeyCommands
 {
     private const int MigrateRounds = 8;
+    private static readonly DeferredReply NoKey = static (ref Hoard.Protocol.RespWriter w) => w.WriteSimpleString("NOKEY"u8);
 
     private static void RegisterMigrate(CommandTable table) =>
         // Keys come from the KEYS list or the key argument and are this node's own: like a keyless command, it is not
@@ -81,32 +84,26 @@ internal static partial class KeyCommands
             keys.Add(c[i].ToArray());
         }
 
-        var database = c.Database;
-        var now = c.Server.NowMs();
-        var items = new List<MigratingKey>();
-        foreach (var key in keys)
-        {
-            if (MigratingKey.Read(database, key, now) is { } item)
-            {
-                items.Add(item);
-            }
-        }
-
-        if (items.Count == 0)
-        {
-            c.Writer.WriteSimpleString("NOKEY"u8);
-            return;
-        }
-
         var host = Encoding.UTF8.GetString(c[1]);
         EndPoint endpoint = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, (int)port) : new DnsEndPoint(host, (int)port);
         var target = new MigrateTarget(endpoint, auth, (int)db, TimeSpan.FromMilliseconds(timeoutMs <= 0 ? 1000 : timeoutMs), c.Server.Cluster is not null);
-        c.Defer(MigrateAsync(c.Server, database, target, items, copy, replace));
+        var (server, database) = (c.Server, c.Database);
+        c.Defer(server.Cluster is null
+            ? MigrateAsync(server, database, target, keys, copy, replace)
+            : server.MigrateHold.RunAsync([.. keys.Select(k => HashSlot.Of(k)).Distinct()], () => MigrateAsync(server, database, target, keys, copy, replace)));
     }
 
+    /// <summary>The keys' rounds (in cluster mode with writes to their slots held, see <see cref="Hoard.Server.Cluster.MigrateHold"/>).</summary>
     private static async Task<DeferredReply> MigrateAsync(HoardServer server, Database database, MigrateTarget target,
-        List<MigratingKey> items, bool copy, bool replace)
+        List<byte[]> keys, bool copy, bool replace)
     {
+        var now = server.NowMs();
+        var items = keys.Select(k => MigratingKey.Read(database, k, now)).OfType<MigratingKey>().ToList();
+        if (items.Count == 0)
+        {
+            return NoKey;
+        }
+
         var client = new PeerClient(password: null, target.Timeout);
         for (var round = 0; round < MigrateRounds; round++)
         {
@@ -126,21 +123,9 @@ internal static partial class KeyCommands
                 return DeferredReplies.Error("ERR Target instance replied with error: " + refused.Text);
             }
 
-            string? error = null;
-            var again = new List<MigratingKey>();
-            for (var i = 0; i < items.Count; i++)
-            {
-                var reply = replies[lead + i];
-                if (reply.IsError)
-                {
-                    error ??= reply.Text;
-                }
-                else if (!copy && !items[i].Deleted && !database.DeleteIfUnchanged(items[i].Key, items[i].Record))
-                {
-                    // Written or deleted here since it was read: send what it holds now (or its deletion).
-                    again.Add(MigratingKey.Read(database, items[i].Key, server.NowMs()) ?? MigratingKey.Deletion(items[i].Key));
-                }
-            }
+            var error = replies.Skip(lead).FirstOrDefault(r => r.IsError)?.Text;
+            var sent = items.Where((item, i) => !replies[lead + i].IsError && !item.Deleted).ToList();
+            var again = copy ? [] : DeleteSent(server, database, sent);
 
             if (error is not null)
             {
@@ -157,6 +142,24 @@ internal static partial class KeyCommands
         }
 
         return DeferredReplies.Error("TRYAGAIN keys kept changing while MIGRATE copied them");
+    }
+
+    /// <summary>
+    /// Deletes the keys the target took, each only if it still holds what was sent; returns what to send again: the
+    /// keys written (or deleted) here since they were read.
+    /// </summary>
+    private static List<MigratingKey> DeleteSent(HoardServer server, Database database, List<MigratingKey> sent)
+    {
+        var again = new List<MigratingKey>();
+        foreach (var item in sent)
+        {
+            if (!database.DeleteIfUnchanged(item.Key, item.Record))
+            {
+                again.Add(MigratingKey.Read(database, item.Key, server.NowMs()) ?? MigratingKey.Deletion(item.Key));
+            }
+        }
+
+        return again;
     }
 
     /// <summary>A key on its way: its record (to check it did not change) and payload, or its deletion.</summary>
