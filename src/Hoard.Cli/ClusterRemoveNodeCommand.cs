@@ -3,11 +3,14 @@ using Microsoft.Extensions.Logging;
 namespace Hoard.Cli;
 
 /// <summary>
-/// <c>hoard cluster remove-node existing-host:port node-id [-a password]</c>: the cluster forgets a node that serves
-/// no slots, and the removed node, when it answers, is reset so it can start over.
+/// <c>hoard cluster remove-node existing-host:port node-id [-a password]</c>: a primary's slots (and keys) move to the
+/// other primaries first; then the cluster forgets the node, and the removed node, when it answers, is reset so it can
+/// start over.
 /// </summary>
 internal static class ClusterRemoveNodeCommand
 {
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(3);
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var parsed = ClusterArguments.Parse(args, takesReplicas: false);
@@ -20,7 +23,24 @@ internal static class ClusterRemoveNodeCommand
         using var loggers = ConsoleLogging.Create(LogLevel.Information, toStandardError: true);
         var logger = loggers.CreateLogger("hoard");
         var nodes = new NodeClient(parsed.Password);
-        var target = FindRemovable(await nodes.ClusterNodesAsync(existing, CancellationToken.None).ConfigureAwait(false), parsed.Positional[1], existing);
+        var entries = await nodes.ClusterNodesAsync(existing, CancellationToken.None).ConfigureAwait(false);
+        var leaving = Find(entries, parsed.Positional[1], existing);
+        if (leaving.SlotCount > 0 && !leaving.IsReplica && !leaving.IsMyself)
+        {
+            // Its slots go to the other primaries first, each taking an equal share.
+            var primaries = ClusterRebalanceCommand.Primaries(entries, id => id == leaving.Id ? 0 : 1);
+            Console.WriteLine($"moving the {leaving.SlotCount} slots of {leaving.Id} ({leaving.Address}) to the other primaries");
+            await new SlotMover(nodes, parsed.Password, Console.Out)
+                .RunAsync(SlotPlan.Rebalance(primaries), ClusterRebalanceCommand.Addresses(entries), CancellationToken.None).ConfigureAwait(false);
+
+            // Clients that still send to it learn the new owners from its -MOVED while it is a member; once reset it
+            // would know no slots and answer -CLUSTERDOWN.
+            Console.WriteLine($"letting clients learn the new owners for {DrainTime.TotalSeconds:0} s");
+            await Task.Delay(DrainTime).ConfigureAwait(false);
+            entries = await nodes.ClusterNodesAsync(existing, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var target = FindRemovable(entries, parsed.Positional[1], existing);
         CliLog.Forgetting(logger, target.Id, existing);
         await nodes.CallAsync(existing, ["CLUSTER", "FORGET", target.Id], CancellationToken.None).ConfigureAwait(false);
         if (NodeEndpoint.TryParse(target.Address, out var removed))
@@ -40,6 +60,20 @@ internal static class ClusterRemoveNodeCommand
         return 0;
     }
 
+    /// <summary>The node whose id is, or starts with, <paramref name="id"/>.</summary>
+    /// <exception cref="CommandFailedException">No node or several match.</exception>
+    public static ClusterNodeEntry Find(IReadOnlyList<ClusterNodeEntry> entries, string id, NodeEndpoint existing)
+    {
+        var matches = entries.Where(e => e.Id.StartsWith(id, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count switch
+        {
+            0 => throw new CommandFailedException($"{existing} knows no node {id}"),
+            1 => matches[0],
+            _ => matches.FirstOrDefault(e => e.Id.Equals(id, StringComparison.OrdinalIgnoreCase))
+                 ?? throw new CommandFailedException($"'{id}' is the start of {matches.Count} node ids; give more of it"),
+        };
+    }
+
     /// <summary>
     /// The node whose id is, or starts with, <paramref name="id"/>, checked to be removable: not the node asked,
     /// and serving no slots.
@@ -47,14 +81,7 @@ internal static class ClusterRemoveNodeCommand
     /// <exception cref="CommandFailedException">No node or several match, or the node cannot be removed.</exception>
     public static ClusterNodeEntry FindRemovable(IReadOnlyList<ClusterNodeEntry> entries, string id, NodeEndpoint existing)
     {
-        var matches = entries.Where(e => e.Id.StartsWith(id, StringComparison.OrdinalIgnoreCase)).ToList();
-        var target = matches.Count switch
-        {
-            0 => throw new CommandFailedException($"{existing} knows no node {id}"),
-            1 => matches[0],
-            _ => matches.FirstOrDefault(e => e.Id.Equals(id, StringComparison.OrdinalIgnoreCase))
-                 ?? throw new CommandFailedException($"'{id}' is the start of {matches.Count} node ids; give more of it"),
-        };
+        var target = Find(entries, id, existing);
         if (target.IsMyself)
         {
             throw new CommandFailedException($"{id} is {existing} itself, which cannot forget itself; ask another node of the cluster");

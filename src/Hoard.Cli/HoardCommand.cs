@@ -55,5 +55,10 @@ internal static class HoardCommand
                hoard cluster status host:port [-a password]
                hoard cluster add-node new-host:port existing-host:port [-a password]
                hoard cluster remove-node existing-host:port node-id [-a password]
+                 a primary's slots and keys move to the other primaries first
+               hoard cluster reshard host:port --from id --to id --slots N [-a password]
+               hoard cluster rebalance host:port [--weight id=w …] [-a password]
+                 move slots with their keys while the cluster serves: N slots from a primary to another, or so that
+                 each primary owns slots in proportion to its weight (1 unless given; 0 empties it)
         """;
 }

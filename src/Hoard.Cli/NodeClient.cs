@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text;
 using Hoard.Cluster.Node;
 
 namespace Hoard.Cli;
@@ -19,7 +20,12 @@ internal sealed class NodeClient
 
     /// <summary>Sends one command and returns the reply's text (status, integer or bulk).</summary>
     /// <exception cref="CommandFailedException">The node did not answer or answered with an error.</exception>
-    public async Task<string> CallAsync(NodeEndpoint node, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public async Task<string> CallAsync(NodeEndpoint node, IReadOnlyList<string> args, CancellationToken cancellationToken) =>
+        (await SendAsync(node, [.. args.Select(a => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(a))], cancellationToken).ConfigureAwait(false)).Text ?? "";
+
+    /// <summary>Sends one command given as bytes (keys are bytes) and returns the whole reply (an array's items too).</summary>
+    /// <exception cref="CommandFailedException">The node did not answer or answered with an error.</exception>
+    public async Task<PeerReply> SendAsync(NodeEndpoint node, IReadOnlyList<ReadOnlyMemory<byte>> args, CancellationToken cancellationToken)
     {
         PeerReply reply;
         try
@@ -32,9 +38,13 @@ internal sealed class NodeClient
         }
 
         return reply.IsError
-            ? throw new CommandFailedException($"{node} refused {string.Join(' ', args)}: {reply.Text}")
-            : reply.Text ?? "";
+            ? throw new CommandFailedException($"{node} refused {Describe(args)}: {reply.Text}")
+            : reply;
     }
+
+    /// <summary>A command for an error message: its first words, not a thousand keys.</summary>
+    private static string Describe(IReadOnlyList<ReadOnlyMemory<byte>> args) =>
+        string.Join(' ', args.Take(6).Select(a => Encoding.UTF8.GetString(a.Span))) + (args.Count > 6 ? $" … ({args.Count} arguments)" : "");
 
     /// <summary>The node's CLUSTER INFO.</summary>
     public async Task<ClusterInfo> ClusterInfoAsync(NodeEndpoint node, CancellationToken cancellationToken) =>

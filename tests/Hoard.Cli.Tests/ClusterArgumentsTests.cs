@@ -25,6 +25,19 @@ public class ClusterArgumentsTests
     }
 
     [Fact]
+    public void A_subcommand_takes_its_own_options_and_repeats_add_up()
+    {
+        var parsed = ClusterArguments.Parse(["h:1", "--weight", "a=2", "--from", "x", "--weight", "b=0"], takesReplicas: false, "--weight", "--from");
+        Assert.Equal(["a=2", "b=0"], parsed.Options["--weight"]);
+        Assert.Equal("x", parsed.Single("--from"));
+        Assert.Null(parsed.Single("--to"));
+        Assert.Equal("--weight is given 2 times", Assert.Throws<ConfigurationException>(() => parsed.Single("--weight")).Message);
+        Assert.Equal("unknown option '--from'",
+            Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["h:1", "--from", "x"], takesReplicas: false, "--weight")).Message);
+        Assert.Equal("--to needs a value", Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["h:1", "--to"], takesReplicas: false, "--to")).Message);
+    }
+
+    [Fact]
     public void MalformedOptionsGetAClearError()
     {
         Assert.Equal("-a needs a value", Assert.Throws<ConfigurationException>(() => ClusterArguments.Parse(["h:1", "-a"], takesReplicas: false)).Message);
@@ -43,9 +56,9 @@ public class ClusterArgumentsTests
     [Fact]
     public async Task UnknownSubcommandsAreNamed()
     {
-        Assert.Equal("unknown cluster subcommand 'grow' (create, status, add-node, remove-node)",
+        Assert.Equal("unknown cluster subcommand 'grow' (create, status, add-node, remove-node, reshard, rebalance)",
             (await Assert.ThrowsAsync<ConfigurationException>(() => ClusterCommand.RunAsync(["grow"]))).Message);
-        Assert.Equal("cluster needs a subcommand: create, status, add-node or remove-node",
+        Assert.Equal("cluster needs a subcommand: create, status, add-node, remove-node, reshard or rebalance",
             (await Assert.ThrowsAsync<ConfigurationException>(() => ClusterCommand.RunAsync([]))).Message);
     }
 }

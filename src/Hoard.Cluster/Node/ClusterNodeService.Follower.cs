@@ -20,10 +20,11 @@ public sealed partial class ClusterNodeService
         }
     }
 
-    /// <summary>Asks the voters, one after another, for their topology; adopts it if newer.</summary>
-    private async Task PullAsync(CancellationToken token)
+    /// <summary>Asks the voters (<paramref name="first"/> first), one after another, for their topology; adopts it if newer.</summary>
+    private async Task PullAsync(CancellationToken token, VoterAddress? first = null)
     {
-        foreach (var voter in _settings.EffectiveVoters)
+        IEnumerable<VoterAddress> voters = first is { } leader ? [leader, .. _settings.EffectiveVoters.Where(v => v != leader)] : _settings.EffectiveVoters;
+        foreach (var voter in voters)
         {
             try
             {

@@ -29,6 +29,7 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
     private readonly List<Task> _duties = [];
     private ClusterTopology _current = ClusterTopology.Empty;
     private int _nextVoter;
+    private object? _acceptingBox; // a boxed VoterAddress, so it is written and read whole
 
     /// <summary>Creates the node's cluster service; nothing runs until <see cref="StartAsync"/>.</summary>
     /// <param name="settings">The node's cluster settings.</param>
@@ -254,10 +255,18 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
         }
     }
 
+    /// <summary>Outside the group: the voter that last accepted a forwarded change (the leader then), or null.</summary>
+    private VoterAddress? Accepting
+    {
+        get => Volatile.Read(ref _acceptingBox) is VoterAddress voter ? voter : null;
+        set => Volatile.Write(ref _acceptingBox, value);
+    }
+
     /// <summary>Sends an entry to the leader (or, not knowing it, to the next voter); null when it should be sent again.</summary>
     private async Task<Forwarded?> ForwardAsync(byte[] entry, CancellationToken token)
     {
-        var target = Leader ?? NextVoter();
+        // A node outside the group does not know the leader: it remembers the voter that last accepted a change.
+        var target = Leader ?? Accepting ?? NextVoter();
         if (target is null)
         {
             return null;
@@ -268,14 +277,22 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
             var reply = await _peers.CallAsync(target.Value.ClientEndPoint, ["HOARD.PROPOSE"u8.ToArray(), entry], token).ConfigureAwait(false);
             if (!reply.IsError)
             {
+                Accepting = target;
                 return new Forwarded(null, long.TryParse(reply.Text, CultureInfo.InvariantCulture, out var epoch) ? epoch : 0);
             }
 
             // A stale change is answered with a TRYAGAIN of its own: sending the same bytes again cannot help.
-            return reply.Text == NotLeader ? null : new Forwarded(reply.Text, 0);
+            if (reply.Text == NotLeader)
+            {
+                Accepting = null;
+                return null;
+            }
+
+            return new Forwarded(reply.Text, 0);
         }
         catch (IOException e)
         {
+            Accepting = null;
             ClusterLog.PeerUnreachable(_logger, target.Value.ToString(), e.Message);
             return null;
         }
@@ -290,10 +307,11 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
             return;
         }
 
-        // A follower pulls until it has the change (a voter it asks may lag the leader by a moment).
+        // A follower pulls until it has the change, first from the leader that committed it (another voter may lag it
+        // by a moment).
         while (Topology.Epoch < epoch)
         {
-            await PullAsync(token).ConfigureAwait(false);
+            await PullAsync(token, Accepting).ConfigureAwait(false);
             if (Topology.Epoch < epoch)
             {
                 await Task.Delay(RetryDelay / 5, token).ConfigureAwait(false);

@@ -7,12 +7,13 @@ namespace Hoard.Cluster.Node;
 
 /// <summary>
 /// Calls another node over its client port with one RESP command, or a pipeline of them, and reads the replies
-/// (status, error, integer or bulk). A connection per call: topology traffic is a handful of commands per change,
+/// (status, error, integer, bulk or an array of them). A connection per call: topology traffic is a handful of commands per change,
 /// and MIGRATE a batch of keys per call.
 /// </summary>
 public sealed class PeerClient
 {
     private const int MaxBulk = 64 * 1024 * 1024;
+    private const int MaxArray = 1024 * 1024;
     private readonly string? _password;
     private readonly TimeSpan _timeout;
 
@@ -56,7 +57,8 @@ public sealed class PeerClient
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
-            var reader = new PeerReplyReader(stream);
+            await using var input = new BufferedStream(stream, 64 * 1024); // replies are read a byte at a time up to CRLF
+            var reader = new PeerReplyReader(input);
             if (_password is not null)
             {
                 await stream.WriteAsync(Encode([Encoding.UTF8.GetBytes("AUTH"), Encoding.UTF8.GetBytes(_password)]), timeout.Token).ConfigureAwait(false);
@@ -146,6 +148,20 @@ public sealed class PeerClient
                     var bytes = new byte[length + 2];
                     await stream.ReadExactlyAsync(bytes, token).ConfigureAwait(false);
                     return new PeerReply(false, Encoding.UTF8.GetString(bytes, 0, length), bytes.AsMemory(0, length));
+                case '*':
+                    var count = int.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                    if (count > MaxArray)
+                    {
+                        throw new IOException($"array reply of {count} elements is too large");
+                    }
+
+                    var items = new PeerReply[Math.Max(count, 0)];
+                    for (var i = 0; i < items.Length; i++)
+                    {
+                        items[i] = await ReadAsync(token).ConfigureAwait(false);
+                    }
+
+                    return new PeerReply(false, null, default, count < 0 ? null : items);
                 default:
                     throw new IOException($"unexpected reply '{line}'");
             }

@@ -222,8 +222,8 @@ public class ClusterTests
     private static string LeaderOf(string info) =>
         info.Split("\r\n").Single(l => l.StartsWith("cluster_consensus_leader:", StringComparison.Ordinal)).Split(':', 2)[1];
 
-    /// <summary>Runs a tool to its end (60 s at most) and returns its standard output; fails the test if it exits non-zero.</summary>
-    internal static async Task<string> RunAsync(string file, string arguments)
+    /// <summary>Runs a tool to its end (60 s at most, or <paramref name="bound"/>) and returns its standard output; fails the test if it exits non-zero.</summary>
+    internal static async Task<string> RunAsync(string file, string arguments, TimeSpan? bound = null)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments)
         {
@@ -235,7 +235,7 @@ public class ClusterTests
         {
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync().WaitAsync(bound ?? TimeSpan.FromSeconds(60));
             Assert.True(process.ExitCode == 0, $"{file} {arguments} exited {process.ExitCode}: {await error}");
             return await output;
         }
