@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Hoard.Server.Tests.Support;
 using Hoard.Storage.Keys;
-using StackExchange.Redis;
 
 namespace Hoard.IntegrationTests.Cluster;
 
@@ -99,9 +98,7 @@ public class ClusterTests
         await using var cluster = await LocalCluster.StartAsync();
         await cluster.FormAsync();
 
-        var options = ConfigurationOptions.Parse(string.Join(',', cluster.Endpoints));
-        options.ConnectTimeout = 10_000;
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var redis = await cluster.ConnectClientAsync();
         var db = redis.GetDatabase();
         var writes = Enumerable.Range(0, 10_000).Select(i => db.StringSetAsync($"key:{i}", $"value:{i}")).ToList();
         Assert.All(await Task.WhenAll(writes), Assert.True);

@@ -28,9 +28,7 @@ public class GrowShrinkTests(ITestOutputHelper output)
         await using var cluster = await LocalCluster.StartAsync(nodes: 4);
         var hoard = Path.Combine(AppContext.BaseDirectory, "hoard.dll");
         await RunAsync("dotnet", $"\"{hoard}\" cluster create {string.Join(' ', cluster.Endpoints[..3])}");
-        var options = ConfigurationOptions.Parse(string.Join(',', cluster.Endpoints[..3]));
-        options.ConnectTimeout = 10_000;
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var redis = await cluster.ConnectClientAsync(nodes: 3);
         var db = redis.GetDatabase();
         for (var t = 0; t < Tags; t++)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using Hoard.Server.Tests.Support;
+using StackExchange.Redis;
 
 namespace Hoard.IntegrationTests.Cluster;
 
@@ -205,6 +206,14 @@ public sealed class LocalCluster : IAsyncDisposable
 
             return true;
         });
+    }
+
+    /// <summary>A StackExchange.Redis client of the first <paramref name="nodes"/> nodes (all by default).</summary>
+    public async Task<ConnectionMultiplexer> ConnectClientAsync(int? nodes = null)
+    {
+        var options = ConfigurationOptions.Parse(string.Join(',', Endpoints[..(nodes ?? Ports.Length)]));
+        options.ConnectTimeout = 10_000;
+        return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
     /// <summary>CLUSTER INFO of node <paramref name="index"/>.</summary>

@@ -19,9 +19,7 @@ public class ReshardTests
     {
         await using var cluster = await LocalCluster.StartAsync();
         await cluster.FormAsync();
-        var options = ConfigurationOptions.Parse(string.Join(',', cluster.Endpoints));
-        options.ConnectTimeout = 10_000;
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var redis = await cluster.ConnectClientAsync();
         var db = redis.GetDatabase();
         await Task.WhenAll(Enumerable.Range(0, Keys).Select(i => db.StringSetAsync($"key:{i}", $"value:{i}")));
         await Task.WhenAll(Enumerable.Range(0, 100).Select(i => db.StringSetAsync($"ttl:{i}", "x", TimeSpan.FromMinutes(10))));
