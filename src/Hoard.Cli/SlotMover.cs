@@ -6,8 +6,9 @@ namespace Hoard.Cli;
 
 /// <summary>
 /// Runs a plan of slot moves the way Redis's tools do, through the nodes' Redis commands: the target imports the slot
-/// (CLUSTER SETSLOT IMPORTING, one cluster-wide change here), the source sends its keys in batches (CLUSTER
-/// GETKEYSINSLOT, MIGRATE … KEYS), then the slot is the target's (CLUSTER SETSLOT NODE). Clients are sent to the
+/// (CLUSTER SETSLOT IMPORTING, one cluster-wide change here; MIGRATING to the source then only waits until the source
+/// follows it), the source sends its keys in batches (CLUSTER GETKEYSINSLOT, MIGRATE … KEYS), then the slot is the
+/// target's (CLUSTER SETSLOT NODE). Clients are sent to the
 /// target with -ASK meanwhile for keys already moved. Several slots move at once; progress is printed about once a
 /// second, then a summary.
 /// </summary>
@@ -72,6 +73,10 @@ internal sealed class SlotMover(NodeClient nodes, string? password, TextWriter o
     {
         var slot = move.Slot.ToString(CultureInfo.InvariantCulture);
         await ChangeAsync(target, ["CLUSTER", "SETSLOT", slot, "IMPORTING", move.From], cancellationToken).ConfigureAwait(false);
+
+        // The same change, already made: the source answers once its own routes show the slot migrating, so its MIGRATE
+        // holds the commands racing it (MigrateHold) and sends the keys it no longer has to the target.
+        await ChangeAsync(source, ["CLUSTER", "SETSLOT", slot, "MIGRATING", move.To], cancellationToken).ConfigureAwait(false);
         long moved = 0;
         var redirected = 0;
         while (true)

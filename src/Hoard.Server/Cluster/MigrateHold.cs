@@ -1,39 +1,34 @@
-using Hoard.Protocol;
-using Hoard.Server.Commands;
-using Hoard.Storage.Keys;
-
 namespace Hoard.Server.Cluster;
 
 /// <summary>
-/// MIGRATE in cluster mode: writes to the slots of the keys it moves are held from before it reads them until it has
-/// deleted them here, and then run again — admitted anew, so a write to a key now gone from here is sent to the target
-/// with -ASK. Without it, a write admitted while its key was still here (a migrating slot serves the keys it has) and
-/// run after the deletion would create the key here again, and the target's copy would miss it (a lost INCR); or a
+/// MIGRATE in cluster mode: commands on the slots of the keys it moves, while those slots migrate out, are held from
+/// before it reads the keys until it has deleted them here, and then run again — admitted anew, so a command on a key
+/// now gone from here is sent to the target with -ASK. Without it, a command admitted while its key was still here (a
+/// migrating slot serves the keys it has) and run after the deletion would find it gone: a write would create it here
+/// again and the target's copy would miss it (a rebalance under load lost an INCR so), a read would answer nil; and a
 /// key deleted here after it was copied would live on at the target. Redis runs MIGRATE on its one thread, between
-/// commands, so it needs nothing of the kind. Writes to other slots go on; MIGRATEs of other slots run side by side.
+/// commands, so it needs nothing of the kind. Other slots go on; MIGRATEs of other slots run side by side. In a slot
+/// that is not migrating there is nothing to hold: a command after the MIGRATE acts on this node's data, as in Redis.
 /// </summary>
 /// <remarks>
-/// Paired as <see cref="WritePause"/> is: a write marks itself running (<c>ClientSession.BeginWrite</c>, a full
-/// fence) before it looks at the holds, and a hold is raised (a full fence) before it waits for the running writes, so
-/// each write to a held slot either is held or finished before the keys are read.
+/// Paired as <see cref="WritePause"/> is: a command on a migrating slot marks its session running
+/// (<c>ClientSession.BeginWrite</c>, a full fence) before it looks its keys up and then at the holds, and a hold is
+/// raised (a full fence) before it waits for the running sessions, so each such command either is held or finished
+/// before the keys are read.
 /// </remarks>
 internal sealed class MigrateHold(HoardServer server)
 {
     private readonly Dictionary<int, TaskCompletionSource> _held = [];
-    private int _count; // read by every write in cluster mode: 0 but while a MIGRATE runs
+    private int _count; // read by every command on a migrating slot: 0 but while a MIGRATE runs
 
-    /// <summary>Whether any slot is held now.</summary>
-    public bool IsActive => Volatile.Read(ref _count) != 0;
-
-    /// <summary>For a write: what to wait for before it runs again when its key's slot is held, else null.</summary>
-    public Task? HeldFor(CommandDefinition definition, CommandBuffer command)
+    /// <summary>For a command on a slot migrating out: what to wait for before it runs again when the slot is held, else null.</summary>
+    public Task? HeldFor(int slot)
     {
-        if (definition.FirstKey == 0 || definition.FirstKey >= command.Count)
+        if (Volatile.Read(ref _count) == 0)
         {
             return null;
         }
 
-        var slot = HashSlot.Of(command[definition.FirstKey]); // a write's keys share one slot, or routing refuses it
         lock (_held)
         {
             return _held.TryGetValue(slot, out var hold) ? hold.Task : null;

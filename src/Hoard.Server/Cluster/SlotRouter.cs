@@ -22,9 +22,13 @@ internal sealed class SlotRouter
 
     /// <summary>
     /// Decides whether this node runs the command; if not, writes the redirect or error and returns false.
+    /// <paramref name="migratingSlot"/> is the slot when it is migrating out (else −1): the session is then marked
+    /// running (<c>BeginWrite</c>) before the keys are looked up, and the caller must check
+    /// <see cref="MigrateHold"/> and end the mark (see <c>CommandDispatcher</c>).
     /// </summary>
-    public bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer args, Database database, ref RespWriter writer)
+    public bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer args, Database database, ref RespWriter writer, out int migratingSlot)
     {
+        migratingSlot = -1;
         var last = definition.LastKey < 0 ? args.Count + definition.LastKey : Math.Min(definition.LastKey, args.Count - 1);
         var step = Math.Max(definition.Step, 1);
         var slot = -1;
@@ -60,6 +64,9 @@ internal sealed class SlotRouter
             case RouteKind.Importing when asking:
                 return true;
             case RouteKind.Migrating:
+                // Marked before the keys are looked up: a MIGRATE of this slot either waits for this command or holds it.
+                session.BeginWrite();
+                migratingSlot = slot;
                 return AdmitMigrating(definition, args, last, step, slot, routes, database, ref writer);
             default:
                 Redirect(ref writer, "MOVED "u8, slot, routes.TargetOf(slot));

@@ -49,18 +49,27 @@ public sealed class CommandDispatcher
         }
 
         var writes = (definition.Flags & CommandFlags.Write) != 0;
-        if (writes && _server.Cluster is not null && HoldIfPaused(session, definition, command))
+        if (writes && _server.Cluster is not null && HoldIfPaused(session, command))
         {
             return; // runs again once the pause ended
         }
 
-        if (!Admit(session, definition, command, writes, ref writer))
+        if (!Admit(session, definition, command, writes, ref writer, out var migratingSlot))
         {
-            if (writes)
+            if (writes || migratingSlot >= 0)
             {
                 session.EndWrite();
             }
 
+            return;
+        }
+
+        if (migratingSlot >= 0 && _server.MigrateHold.HeldFor(migratingSlot) is { } migrating)
+        {
+            // A MIGRATE of this slot is moving keys: run again after it, admitted anew (a key gone is asked for there).
+            session.EndWrite();
+            command.EnsureOwned();
+            session.Deferred = RunAfterMigrateAsync(session, command, migrating);
             return;
         }
 
@@ -80,7 +89,7 @@ public sealed class CommandDispatcher
         finally
         {
             writer = context.Writer;
-            if (writes)
+            if (writes || migratingSlot >= 0)
             {
                 session.EndWrite();
             }
@@ -107,10 +116,11 @@ public sealed class CommandDispatcher
     }
 
     /// <summary>Routing in cluster mode, then the write gate; false after writing the redirect or error.</summary>
-    private bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer command, bool writes, ref RespWriter writer)
+    private bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer command, bool writes, ref RespWriter writer, out int migratingSlot)
     {
+        migratingSlot = -1;
         if (definition.FirstKey != 0 && _server.Router is { } router
-            && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer))
+            && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer, out migratingSlot))
         {
             return false; // redirected or refused, as Redis does before running a command
         }
@@ -156,31 +166,29 @@ public sealed class CommandDispatcher
     /// a primary handing over acknowledges no write past its replica's offset, and clients see no error.
     /// </summary>
     /// <returns>Whether the write is held.</returns>
-    private bool HoldIfPaused(ClientSession session, CommandDefinition definition, CommandBuffer command)
+    private bool HoldIfPaused(ClientSession session, CommandBuffer command)
     {
         session.BeginWrite();
-        var migrating = _server.MigrateHold.IsActive ? _server.MigrateHold.HeldFor(definition, command) : null;
-        if (!_server.WritePause.IsActive && migrating is null)
+        if (!_server.WritePause.IsActive)
         {
             return false;
         }
 
         session.EndWrite();
         command.EnsureOwned(); // it outlives this receive; the connection reads nothing more until it ran
-        session.Deferred = RunAfterPauseAsync(session, command, migrating);
+        session.Deferred = RunAfterPauseAsync(session, command);
         return true;
     }
 
-    private async Task<DeferredReply> RunAfterPauseAsync(ClientSession session, CommandBuffer command, Task? migrating)
-    {
-        if (migrating is not null)
-        {
-            await migrating.ConfigureAwait(false); // then admitted anew: its key may have gone to the target
-        }
-
-        return await _server.WritePause.WaitAsync().ConfigureAwait(false)
+    private async Task<DeferredReply> RunAfterPauseAsync(ClientSession session, CommandBuffer command) =>
+        await _server.WritePause.WaitAsync().ConfigureAwait(false)
             ? (ref RespWriter w) => Execute(session, command, ref w)
             : DeferredReplies.Error("TRYAGAIN Writes are paused for a manual failover that has not ended yet");
+
+    private async Task<DeferredReply> RunAfterMigrateAsync(ClientSession session, CommandBuffer command, Task migrating)
+    {
+        await migrating.ConfigureAwait(false);
+        return (ref RespWriter w) => Execute(session, command, ref w);
     }
 
     /// <summary>Redis 7's text: <c>ERR unknown command 'x', with args beginning with: 'a' 'b' </c>.</summary>
