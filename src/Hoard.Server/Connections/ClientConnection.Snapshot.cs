@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Hoard.Server.Replication;
 using Hoard.Storage.Replication;
 
@@ -11,7 +12,8 @@ internal sealed partial class ClientConnection
     private const int StreamFrameMax = 1024 * 1024;
 
     /// <summary>
-    /// Sends the snapshot as <c>$n</c> frames of records, at most <c>repl-sync-max-rate</c> bytes a second, and after
+    /// Sends how many keys the walk starts with (<c>#keys</c>, the replica's progress in INFO), then the snapshot as
+    /// <c>$n</c> frames of records, at most <c>repl-sync-max-rate</c> bytes a second, and after
     /// each one the stream appended meanwhile as an <c>@n</c> frame of whole records; an empty <c>$0</c> frame ends it.
     /// Every stream record a frame carries was appended before the next snapshot step read its keys, so a key's
     /// snapshot record never reaches the replica after a stream record newer than it: applied in this order, the
@@ -27,6 +29,9 @@ internal sealed partial class ClientConnection
         var frame = new FrameSink();
         var stream = new StreamFrames(feed.Backlog, reader);
         var pacer = new SyncPacer(() => _server.Options.ReplicationSyncMaxRate);
+        var keyspace = _server.Keyspace;
+        var keys = Enumerable.Range(0, keyspace.DatabaseCount).Sum(db => keyspace[db].Count);
+        await WriteRawAsync(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#{keys}\r\n")), token).ConfigureAwait(false);
         long cursor = 0;
         do
         {

@@ -26,6 +26,9 @@ public sealed class ReplicaLink : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _run = Task.CompletedTask;
     private long _offset;
+    private long _syncKeysTotal;
+    private long _syncKeysLoaded;
+    private long _syncBytesRead;
 
     internal ReplicaLink(HoardServer server, string host, int port, ILogger logger)
     {
@@ -52,6 +55,15 @@ public sealed class ReplicaLink : IAsyncDisposable
 
     /// <summary>Whether the stream flows (INFO's <c>master_link_status:up</c>).</summary>
     public bool IsUp => State == "connected";
+
+    /// <summary>During a full sync: the keys the primary's walk started with (its <c>#keys</c> line), else 0.</summary>
+    public long SyncKeysTotal => Interlocked.Read(ref _syncKeysTotal);
+
+    /// <summary>During a full sync: the snapshot's keys applied so far.</summary>
+    public long SyncKeysLoaded => Interlocked.Read(ref _syncKeysLoaded);
+
+    /// <summary>During a full sync: the bytes of snapshot and stream frames read so far.</summary>
+    public long SyncBytesRead => Interlocked.Read(ref _syncBytesRead);
 
     /// <summary>When the last bytes came from the primary.</summary>
     public DateTime LastIo { get; private set; } = DateTime.UtcNow;
@@ -180,30 +192,45 @@ public sealed class ReplicaLink : IAsyncDisposable
     private async Task<long> ApplySnapshotAsync(StreamReaderBuffer reader, CancellationToken stopping)
     {
         long streamed = 0;
+        Interlocked.Exchange(ref _syncKeysTotal, 0);
+        Interlocked.Exchange(ref _syncKeysLoaded, 0);
+        Interlocked.Exchange(ref _syncBytesRead, 0);
         while (true)
         {
             var header = await reader.ReadLineAsync(stopping).ConfigureAwait(false);
-            if (header.Length < 2 || header[0] is not ('$' or '@'))
+            if (header.Length < 2 || header[0] is not ('$' or '@' or '#'))
             {
                 throw new InvalidDataException($"expected a snapshot or stream frame, got '{header}'");
             }
 
-            if (!int.TryParse(header.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            if (!long.TryParse(header.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > int.MaxValue && header[0] != '#')
             {
                 throw new InvalidDataException($"a sync frame's length is malformed: '{header}'");
             }
 
+            if (header[0] == '#')
+            {
+                Interlocked.Exchange(ref _syncKeysTotal, number); // the keys the walk starts with: progress for INFO
+                continue;
+            }
+
+            var length = (int)number;
             if (length == 0 && header[0] == '$')
             {
                 await reader.ReadExactlyAsync(2, stopping).ConfigureAwait(false);
                 return streamed;
             }
 
-            await ApplyFrameAsync(reader, length, stopping).ConfigureAwait(false);
+            var applied = await ApplyFrameAsync(reader, length, stopping).ConfigureAwait(false);
             await reader.ReadExactlyAsync(2, stopping).ConfigureAwait(false);
+            Interlocked.Add(ref _syncBytesRead, length);
             if (header[0] == '@')
             {
                 streamed += length;
+            }
+            else
+            {
+                Interlocked.Add(ref _syncKeysLoaded, applied);
             }
 
             LastIo = DateTime.UtcNow;
@@ -211,19 +238,20 @@ public sealed class ReplicaLink : IAsyncDisposable
         }
     }
 
-    /// <summary>A frame's records, applied from the read buffer as they arrive (not copied into an array of their own).</summary>
-    private async Task ApplyFrameAsync(StreamReaderBuffer reader, int length, CancellationToken stopping)
+    /// <summary>A frame's records, applied from the read buffer as they arrive (not copied into an array of their own); returns how many.</summary>
+    private async Task<int> ApplyFrameAsync(StreamReaderBuffer reader, int length, CancellationToken stopping)
     {
         var remaining = length;
+        var records = 0;
         while (true)
         {
             var buffered = reader.Buffered;
-            ApplyRecords(buffered.Span[..Math.Min(buffered.Length, remaining)], out var used);
+            records += ApplyRecords(buffered.Span[..Math.Min(buffered.Length, remaining)], out var used);
             reader.Consume(used);
             remaining -= used;
             if (remaining == 0)
             {
-                return;
+                return records;
             }
 
             if (buffered.Length >= remaining + used)
@@ -242,7 +270,7 @@ public sealed class ReplicaLink : IAsyncDisposable
         {
             var data = await reader.ReadAvailableAsync(stopping).ConfigureAwait(false);
             LastIo = DateTime.UtcNow;
-            ApplyRecords(data.Span, out var used);
+            _ = ApplyRecords(data.Span, out var used);
             reader.Consume(used);
             Interlocked.Add(ref _offset, used);
             await SendAckAsync(stream, stopping).ConfigureAwait(false);
@@ -254,14 +282,19 @@ public sealed class ReplicaLink : IAsyncDisposable
         }
     }
 
-    private void ApplyRecords(ReadOnlySpan<byte> data, out int used)
+    /// <summary>Applies the whole records at the start of <paramref name="data"/>; returns how many.</summary>
+    private int ApplyRecords(ReadOnlySpan<byte> data, out int used)
     {
         used = 0;
+        var records = 0;
         while (ReplicationRecord.TryGetLength(data[used..], out var length))
         {
             _server.Keyspace.Apply(data.Slice(used, length));
             used += length;
+            records++;
         }
+
+        return records;
     }
 
     private async Task SendAckAsync(NetworkStream stream, CancellationToken stopping)

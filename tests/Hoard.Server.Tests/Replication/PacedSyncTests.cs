@@ -23,10 +23,12 @@ public class PacedSyncTests
         await using var primary = await StartLoadedPrimaryAsync(backlogBytes: 1024 * 1024);
         await using var replica = await TestNode.StartAsync();
         await using var writer = await primary.ConnectAsync();
+        await using var control = await replica.ConnectAsync();
+        var progress = new List<(long Total, long Loaded)>();
         var clock = Stopwatch.StartNew();
         await StartSyncAsync(replica, primary);
 
-        // While the walk runs: overwrite, delete and count, and one value larger than the stream's read buffer
+        // While the walk runs (its progress in the replica's INFO): overwrite, delete and count, and one value larger than the stream's read buffer
         // (64 KiB), so a record is carried over between stream frames.
         var rounds = 0;
         long counter = 0;
@@ -42,11 +44,20 @@ public class PacedSyncTests
                 Assert.Equal("OK", await writer.CallAsync("SET", "large", new string('L', 200_000)));
             }
 
+            if (rounds % 20 == 0 && SyncProgress(await control.CallAsync("INFO", "replication")) is { } seen)
+            {
+                progress.Add(seen);
+            }
+
             await Task.Delay(2);
         }
 
         var synced = clock.Elapsed;
         Assert.True(rounds > 50, $"only {rounds} rounds of writes ran during the sync");
+        Assert.True(progress.Count >= 2, $"INFO showed the sync in progress {progress.Count} times");
+        Assert.All(progress, p => Assert.InRange(p.Total, Keys, Keys + 2)); // the keys when the walk began
+        Assert.True(progress[^1].Loaded > progress[0].Loaded, "the keys loaded did not grow");
+        Assert.All(progress, p => Assert.InRange(p.Loaded, 0, p.Total));
 
         // About 4 MiB at 2 MiB/s: not much less than 2 s (the pacer lets at most its credit go early).
         var least = TimeSpan.FromSeconds((double)Keys * ValueBytes / Rate) - SyncPacer.Credit - TimeSpan.FromMilliseconds(200);
@@ -93,6 +104,21 @@ public class PacedSyncTests
         Assert.Equal(backlog.Capacity, largest);
         Assert.Equal(1L, await writer.CallAsync("WAIT", "1", "5000"));
         Assert.Equal(primary.Server.Replication.Offset, replica.Server.Replication.Offset);
+    }
+
+    /// <summary>The keys total and loaded from INFO replication while a full sync is under way, else null.</summary>
+    private static (long Total, long Loaded)? SyncProgress(object? info)
+    {
+        var fields = Assert.IsType<string>(info).Split("\r\n").Select(l => l.Split(':')).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+        if (fields["master_sync_in_progress"] != "1")
+        {
+            return null;
+        }
+
+        Assert.Equal("-1", fields["master_sync_total_bytes"]);
+        Assert.True(long.Parse(fields["master_sync_read_bytes"], CultureInfo.InvariantCulture) >= 0);
+        Assert.InRange(double.Parse(fields["master_sync_perc"], CultureInfo.InvariantCulture), 0, 100);
+        return (long.Parse(fields["master_sync_keys_total"], CultureInfo.InvariantCulture), long.Parse(fields["master_sync_keys_loaded"], CultureInfo.InvariantCulture));
     }
 
     private static async Task<TestNode> StartLoadedPrimaryAsync(int backlogBytes)

@@ -237,6 +237,20 @@ internal static class InfoCommand
             Line(text, "master_sync_in_progress", link.State == "sync" ? 1 : 0);
             Line(text, "slave_read_repl_offset", link.Offset);
             Line(text, "slave_repl_offset", link.Offset);
+            if (link.State == "sync")
+            {
+                // Redis's fields count bytes of a snapshot whose size it knows; Hoard's walk knows its keys, so the
+                // total and what is left are -1 (as for Redis's diskless sync) and the percentage counts keys.
+                var (total, loaded) = (link.SyncKeysTotal, link.SyncKeysLoaded);
+                Line(text, "master_sync_total_bytes", -1);
+                Line(text, "master_sync_read_bytes", link.SyncBytesRead);
+                Line(text, "master_sync_left_bytes", -1);
+                Line(text, "master_sync_perc", (total == 0 ? 0 : Math.Min(100.0, 100.0 * loaded / total)).ToString("0.00", CultureInfo.InvariantCulture));
+                Line(text, "master_sync_last_io_seconds_ago", (long)(DateTime.UtcNow - link.LastIo).TotalSeconds);
+                Line(text, "master_sync_keys_total", total);
+                Line(text, "master_sync_keys_loaded", loaded);
+            }
+
             Line(text, "slave_priority", 100);
             Line(text, "slave_read_only", 1);
             Line(text, "replica_announced", 1);
