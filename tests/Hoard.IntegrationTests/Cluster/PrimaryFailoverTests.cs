@@ -44,12 +44,14 @@ public class PrimaryFailoverTests
 
             var killedAt = Stopwatch.GetTimestamp();
             cluster.Kill(victim);
-            var failover = await FirstWriteAsync(redis, primary, $"probe{trial}");
+            var failover = await FirstWriteAsync(redis, primary, $"probe{trial}", $"trial {trial}, killed node {victim}");
             await load.StopAsync();
             Assert.InRange(failover, TimeSpan.Zero, FailoverBound);
 
             var confirmed = load.Ok.Where(w => w.Confirmed != 0 && w.Confirmed < killedAt).ToList();
-            Assert.Contains(confirmed, w => primary.Owns(HashSlot.Of(Encoding.UTF8.GetBytes(w.Key))));
+            Assert.True(confirmed.Any(w => primary.Owns(HashSlot.Of(Encoding.UTF8.GetBytes(w.Key)))),
+                $"trial {trial}: no write to the killed primary's slots was confirmed before the kill ({load.Ok.Count} answered OK, " +
+                $"{confirmed.Count} confirmed, {load.Failed.Count} failed: {string.Join("; ", load.Failed.Take(3))})");
             var db = redis.GetDatabase();
             var values = await Task.WhenAll(confirmed.Select(w => db.StringGetAsync(w.Key, CommandFlags.DemandMaster)));
             var lost = confirmed.Where((w, i) => values[i] != w.Key).Select(w => w.Key).ToList();
@@ -72,15 +74,16 @@ public class PrimaryFailoverTests
     }
 
     /// <summary>Sends a SET to a key of <paramref name="primary"/>'s slots every 20 ms, not waiting for earlier ones, until one succeeded: how long that took.</summary>
-    private static async Task<TimeSpan> FirstWriteAsync(IConnectionMultiplexer redis, NodeLine primary, string prefix)
+    private static async Task<TimeSpan> FirstWriteAsync(IConnectionMultiplexer redis, NodeLine primary, string prefix, string trial)
     {
         var keys = Enumerable.Range(0, 100_000).Select(i => $"{prefix}:{i}").Where(k => primary.Owns(HashSlot.Of(Encoding.UTF8.GetBytes(k)))).Take(500).ToList();
         var db = redis.GetDatabase();
         var started = Stopwatch.GetTimestamp();
         var attempts = new List<Task<bool>>();
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         for (var n = 0; Stopwatch.GetElapsedTime(started) < LocalCluster.Bound; n++)
         {
-            attempts.Add(TrySetAsync(db, keys[n % keys.Count]));
+            attempts.Add(TrySetAsync(db, keys[n % keys.Count], errors));
             await Task.Delay(20);
             if (attempts.Any(a => a.IsCompletedSuccessfully && a.Result))
             {
@@ -88,10 +91,10 @@ public class PrimaryFailoverTests
             }
         }
 
-        throw new TimeoutException("no write to the failed shard succeeded");
+        throw new TimeoutException($"{trial}: no write to the failed shard succeeded ({string.Join("; ", errors.Distinct().TakeLast(3))})");
     }
 
-    private static async Task<bool> TrySetAsync(IDatabase db, string key)
+    private static async Task<bool> TrySetAsync(IDatabase db, string key, System.Collections.Concurrent.ConcurrentQueue<string> errors)
     {
         try
         {
@@ -99,11 +102,11 @@ public class PrimaryFailoverTests
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
+            errors.Enqueue(e.Message.Length > 200 ? e.Message[..200] : e.Message);
             return false;
         }
     }
 
-    /// <summary>Every node sees 3 primaries with one replica each, nothing failed; every replica acknowledged its primary's whole stream.</summary>
     /// <summary>Six nodes formed by <c>hoard cluster create --replicas 1</c>: nodes 0-2 vote and are the primaries, 3-5 their replicas, in sync.</summary>
     internal static async Task<LocalCluster> StartThreeShardsWithReplicasAsync()
     {
