@@ -191,6 +191,28 @@ public sealed class HoardServer : IAsyncDisposable
         await cluster.StartAsync(_stopping.Token).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Waits until no session is marked running (<c>ClientSession.BeginWrite</c>): after a pause or hold was raised, the
+    /// commands that had not seen it have finished. A write is microseconds of work: yield first, then sleep.
+    /// </summary>
+    internal async Task WaitForRunningWritesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var session in Clients)
+        {
+            for (var spins = 0; session.IsWriting; spins++)
+            {
+                if (spins < 16)
+                {
+                    await Task.Yield();
+                }
+                else
+                {
+                    await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
     /// <summary>Disconnects a client (CLIENT KILL); false if no client has that id.</summary>
     public bool Disconnect(long clientId)
     {

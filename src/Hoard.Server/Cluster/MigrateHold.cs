@@ -42,13 +42,7 @@ internal sealed class MigrateHold(HoardServer server)
         await TakeAsync(slots, hold).ConfigureAwait(false);
         try
         {
-            foreach (var session in server.Clients)
-            {
-                while (session.IsWriting)
-                {
-                    await Task.Yield(); // a write is microseconds of work
-                }
-            }
+            await server.WaitForRunningWritesAsync(CancellationToken.None).ConfigureAwait(false);
 
             return await migrate().ConfigureAwait(false);
         }

@@ -59,13 +59,7 @@ internal sealed class WritePause
 
         EndIfMovedOn(); // the shard may have moved on since its epoch was read
         _ = CancelWhenOverdueAsync(cluster, pause, duration);
-        foreach (var session in _server.Clients)
-        {
-            while (session.IsWriting)
-            {
-                await Task.Delay(1, _stopping).ConfigureAwait(false); // a write is microseconds of work
-            }
-        }
+        await _server.WaitForRunningWritesAsync(_stopping).ConfigureAwait(false);
 
         var replication = _server.Replication;
         var point = new PausePoint(replication.ReplicationId, replication.Backlog?.Offset ?? 0, pause.Epoch);
