@@ -40,7 +40,7 @@ internal static class ClusterRebalanceCommand
         else
         {
             Console.WriteLine($"moving {plan.Count} slots between {plan.Select(m => m.From).Concat(plan.Select(m => m.To)).Distinct().Count()} primaries");
-            await new SlotMover(nodes, parsed.Password, Console.Out).RunAsync(plan, Addresses(entries), CancellationToken.None).ConfigureAwait(false);
+            await new SlotMover(parsed.Password, Console.Out).RunAsync(plan, Addresses(entries), CancellationToken.None).ConfigureAwait(false);
         }
 
         await ClusterStatusCommand.PrintAsync(nodes, existing, CancellationToken.None).ConfigureAwait(false);

@@ -30,7 +30,7 @@ internal static class ClusterRemoveNodeCommand
             // Its slots go to the other primaries first, each taking an equal share.
             var primaries = ClusterRebalanceCommand.Primaries(entries, id => id == leaving.Id ? 0 : 1);
             Console.WriteLine($"moving the {leaving.SlotCount} slots of {leaving.Id} ({leaving.Address}) to the other primaries");
-            await new SlotMover(nodes, parsed.Password, Console.Out)
+            await new SlotMover(parsed.Password, Console.Out)
                 .RunAsync(SlotPlan.Rebalance(primaries), ClusterRebalanceCommand.Addresses(entries), CancellationToken.None).ConfigureAwait(false);
 
             // Clients that still send to it learn the new owners from its -MOVED while it is a member; once reset it

@@ -34,7 +34,7 @@ internal static class ClusterReshardCommand
 
         var plan = SlotPlan.Reshard(new WeightedPrimary(from.Id, from.Slots, 1), to.Id, count);
         Console.WriteLine($"moving {count} slots from {from.Id} ({from.Address}) to {to.Id} ({to.Address})");
-        await new SlotMover(nodes, parsed.Password, Console.Out).RunAsync(plan, ClusterRebalanceCommand.Addresses(entries), CancellationToken.None).ConfigureAwait(false);
+        await new SlotMover(parsed.Password, Console.Out).RunAsync(plan, ClusterRebalanceCommand.Addresses(entries), CancellationToken.None).ConfigureAwait(false);
         await ClusterStatusCommand.PrintAsync(nodes, existing, CancellationToken.None).ConfigureAwait(false);
         return 0;
     }

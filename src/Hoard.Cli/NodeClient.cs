@@ -16,7 +16,9 @@ internal sealed class NodeClient
     private readonly PeerClient _peers;
 
     /// <summary>Creates a client that authenticates with <paramref name="password"/> when one is given.</summary>
-    public NodeClient(string? password) => _peers = new PeerClient(password, CallTimeout);
+    /// <param name="password">The nodes' password, or null.</param>
+    /// <param name="callTimeout">How long a call may take (15 s unless given).</param>
+    public NodeClient(string? password, TimeSpan? callTimeout = null) => _peers = new PeerClient(password, callTimeout ?? CallTimeout);
 
     /// <summary>Sends one command and returns the reply's text (status, integer or bulk).</summary>
     /// <exception cref="CommandFailedException">The node did not answer or answered with an error.</exception>

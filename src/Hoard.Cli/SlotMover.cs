@@ -1,44 +1,40 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace Hoard.Cli;
 
 /// <summary>
-/// Runs a plan of slot moves the way Redis's tools do, through the nodes' Redis commands: the target imports the slot
-/// (CLUSTER SETSLOT IMPORTING, one cluster-wide change here; MIGRATING to the source then only waits until the source
-/// follows it), the source sends its keys in batches (CLUSTER GETKEYSINSLOT, MIGRATE … KEYS), then the slot is the
-/// target's (CLUSTER SETSLOT NODE). Clients are sent to the
-/// target with -ASK meanwhile for keys already moved. Several slots move at once; progress is printed about once a
-/// second, then a summary.
+/// Runs a plan of slot moves with Hoard's own slot move (docs/cluster.md, "Moving slots"): each source primary is sent
+/// HOARD.MOVESLOTS with a batch of slots for one target, and streams them there while it serves; clients meet one
+/// -MOVED per slot and no error. A source moves one batch at a time (each batch walks its keys once); different
+/// sources move side by side. Progress is printed about once a second, then a summary.
 /// </summary>
-internal sealed class SlotMover(NodeClient nodes, string? password, TextWriter output)
+internal sealed class SlotMover(string? password, TextWriter output)
 {
-    /// <summary>Slots moved at once: each move is a few round trips and two committed changes, mostly waiting.</summary>
-    private const int Parallel = 8;
-    private const int KeysPerBatch = 256;
-    private const int ChangeAttempts = 50;
-    private const int MigrateTimeoutMs = 10_000;
+    /// <summary>Slots one HOARD.MOVESLOTS carries: its pause is as short whatever the count, its walk covers the source's keys.</summary>
+    private const int SlotsPerMove = 512;
+    private const int MoveAttempts = 20;
+
+    /// <summary>How long one batch may take: gigabytes at the source's paced rate.</summary>
+    private static readonly TimeSpan MoveTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// Moves every slot of <paramref name="plan"/>, <see cref="Parallel"/> slots at a time (each slot's steps in
-    /// order); the primaries by id come from <paramref name="addresses"/>.
-    /// </summary>
-    /// <exception cref="CommandFailedException">A node refused a step; the slot being moved stays open (see the message).</exception>
+    private readonly NodeClient _nodes = new(password, MoveTimeout);
+    private long _slots;
+    private long _keys;
+    private long _bytes;
+    private long _longestHoldUs;
+
+    /// <summary>Moves every slot of <paramref name="plan"/>; the primaries by id come from <paramref name="addresses"/>.</summary>
+    /// <exception cref="CommandFailedException">A source refused a batch (its slots stay with it; the batches moved before stay moved).</exception>
     public async Task RunAsync(IReadOnlyList<SlotMove> plan, IReadOnlyDictionary<string, NodeEndpoint> addresses, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        long keys = 0, slots = 0;
         using var done = new CancellationTokenSource();
-        var progress = ReportAsync(clock, () => (Interlocked.Read(ref slots), Interlocked.Read(ref keys)), plan.Count, done.Token);
+        var progress = ReportAsync(clock, plan.Count, done.Token);
         try
         {
-            await System.Threading.Tasks.Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken }, async (move, token) =>
-            {
-                Interlocked.Add(ref keys, await MoveAsync(move, addresses[move.From], addresses[move.To], token).ConfigureAwait(false));
-                Interlocked.Increment(ref slots);
-            }).ConfigureAwait(false);
+            await Task.WhenAll(Batches(plan).GroupBy(b => b.From).Select(lane => RunLaneAsync(lane, addresses, cancellationToken))).ConfigureAwait(false);
         }
         finally
         {
@@ -47,19 +43,76 @@ internal sealed class SlotMover(NodeClient nodes, string? password, TextWriter o
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"moved {plan.Count} slots and {keys:N0} keys in {clock.Elapsed.TotalSeconds:0.0} s"));
+            $"moved {_slots} slots, {_keys:N0} keys, {Megabytes(_bytes):0.0} MB in {clock.Elapsed.TotalSeconds:0.0} s ({Megabytes(_bytes) / clock.Elapsed.TotalSeconds:0.0} MB/s); longest hold of a slot's commands {_longestHoldUs / 1000.0:0.0} ms"));
     }
 
-    private async Task ReportAsync(Stopwatch clock, Func<(long Slots, long Keys)> counts, int total, CancellationToken done)
+    /// <summary>The plan as batches of one source's slots for one target, at most <see cref="SlotsPerMove"/> each.</summary>
+    internal static IEnumerable<MoveBatch> Batches(IReadOnlyList<SlotMove> plan) =>
+        plan.GroupBy(m => (m.From, m.To))
+            .SelectMany(pair => pair.Select(m => m.Slot).Order().Chunk(SlotsPerMove).Select(slots => new MoveBatch(pair.Key.From, pair.Key.To, slots)));
+
+    private async Task RunLaneAsync(IEnumerable<MoveBatch> lane, IReadOnlyDictionary<string, NodeEndpoint> addresses, CancellationToken cancellationToken)
+    {
+        foreach (var batch in lane)
+        {
+            await MoveAsync(batch, addresses[batch.From], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One batch, sent again while the source answers TRYAGAIN (a move of the same slots still cleaning up, a stream overrun).</summary>
+    private async Task MoveAsync(MoveBatch batch, NodeEndpoint source, CancellationToken cancellationToken)
+    {
+        string[] args = ["HOARD.MOVESLOTS", batch.To, .. batch.Ranges().SelectMany(r => new[] { Text(r.Start), Text(r.End) })];
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Record(await _nodes.CallAsync(source, args, cancellationToken).ConfigureAwait(false));
+                Interlocked.Add(ref _slots, batch.Slots.Length);
+                return;
+            }
+            catch (CommandFailedException e) when (e.Message.Contains(": TRYAGAIN", StringComparison.Ordinal) && attempt < MoveAttempts)
+            {
+                await Task.Delay(Random.Shared.Next(50, 100 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Adds a HOARD.MOVESLOTS answer (<c>keys=… bytes=… ms=… held_us=…</c>) to the totals.</summary>
+    private void Record(string summary)
+    {
+        foreach (var field in summary.Split(' '))
+        {
+            var (name, value) = (field.Split('=')[0], long.Parse(field.Split('=')[1], CultureInfo.InvariantCulture));
+            switch (name)
+            {
+                case "keys":
+                    Interlocked.Add(ref _keys, value);
+                    break;
+                case "bytes":
+                    Interlocked.Add(ref _bytes, value);
+                    break;
+                case "held_us":
+                    for (var longest = Interlocked.Read(ref _longestHoldUs); value > longest; longest = Interlocked.Read(ref _longestHoldUs))
+                    {
+                        Interlocked.CompareExchange(ref _longestHoldUs, value, longest);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private async Task ReportAsync(Stopwatch clock, int total, CancellationToken done)
     {
         try
         {
             while (true)
             {
                 await Task.Delay(ProgressEvery, done).ConfigureAwait(false);
-                var (slots, keys) = counts();
+                var megabytes = Megabytes(Interlocked.Read(ref _bytes));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  slots {slots,5}/{total}   keys {keys,10:N0}   {slots / clock.Elapsed.TotalSeconds,7:0.0} slots/s   {keys / clock.Elapsed.TotalSeconds,10:N0} keys/s"));
+                    $"  slots {Interlocked.Read(ref _slots),5}/{total}   keys {Interlocked.Read(ref _keys),12:N0}   {megabytes,9:0.0} MB   {megabytes / clock.Elapsed.TotalSeconds,7:0.0} MB/s"));
             }
         }
         catch (OperationCanceledException)
@@ -68,71 +121,28 @@ internal sealed class SlotMover(NodeClient nodes, string? password, TextWriter o
         }
     }
 
-    /// <summary>One slot: import, its keys in batches, then ownership. Returns how many keys moved.</summary>
-    private async Task<long> MoveAsync(SlotMove move, NodeEndpoint source, NodeEndpoint target, CancellationToken cancellationToken)
+    private static double Megabytes(long bytes) => bytes / (1024.0 * 1024.0);
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Slots of one source for one target, moved by one HOARD.MOVESLOTS.</summary>
+/// <param name="From">The source primary's id.</param>
+/// <param name="To">The target primary's id.</param>
+/// <param name="Slots">The slots, ascending.</param>
+internal sealed record MoveBatch(string From, string To, int[] Slots)
+{
+    /// <summary>The slots as runs of consecutive slots.</summary>
+    public IEnumerable<Hoard.Cluster.Topology.SlotRange> Ranges()
     {
-        var slot = move.Slot.ToString(CultureInfo.InvariantCulture);
-        await ChangeAsync(target, ["CLUSTER", "SETSLOT", slot, "IMPORTING", move.From], cancellationToken).ConfigureAwait(false);
-
-        // The same change, already made: the source answers once its own routes show the slot migrating, so its MIGRATE
-        // holds the commands racing it (MigrateHold) and sends the keys it no longer has to the target.
-        await ChangeAsync(source, ["CLUSTER", "SETSLOT", slot, "MIGRATING", move.To], cancellationToken).ConfigureAwait(false);
-        long moved = 0;
-        var redirected = 0;
-        while (true)
+        var start = 0;
+        for (var i = 1; i <= Slots.Length; i++)
         {
-            var keys = (await nodes.SendAsync(source, Args("CLUSTER", "GETKEYSINSLOT", slot, KeysPerBatch.ToString(CultureInfo.InvariantCulture)), cancellationToken)
-                .ConfigureAwait(false)).Items ?? [];
-            if (keys.Count == 0)
+            if (i == Slots.Length || Slots[i] != Slots[i - 1] + 1)
             {
-                break;
-            }
-
-            // REPLACE: the target imports the slot, so a copy of a key still here can only be an older copy this move made.
-            var migrate = Args("MIGRATE", target.Host, target.Port.ToString(CultureInfo.InvariantCulture), "", "0", MigrateTimeoutMs.ToString(CultureInfo.InvariantCulture), "REPLACE");
-            if (password is not null)
-            {
-                migrate.AddRange(Args("AUTH", password));
-            }
-
-            migrate.Add("KEYS"u8.ToArray());
-            migrate.AddRange(keys.Select(k => k.Bulk));
-            try
-            {
-                await nodes.SendAsync(source, migrate, cancellationToken).ConfigureAwait(false);
-                moved += keys.Count;
-            }
-            catch (CommandFailedException e) when (e.Message.Contains("replied with error: MOVED", StringComparison.Ordinal) && ++redirected < ChangeAttempts)
-            {
-                // The target has not applied the import yet (a node outside the consensus group follows it a moment
-                // later): the keys it refused are still here; the next round sends them again.
-                await Task.Delay(10 * redirected, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        await ChangeAsync(target, ["CLUSTER", "SETSLOT", slot, "NODE", move.To], cancellationToken).ConfigureAwait(false);
-        return moved;
-    }
-
-    /// <summary>
-    /// A cluster change, sent again while it is refused with TRYAGAIN: a change is decided on the shard's configuration
-    /// as the node sees it, and the moves running beside this one change the same shards.
-    /// </summary>
-    private async Task ChangeAsync(NodeEndpoint node, IReadOnlyList<string> args, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await nodes.CallAsync(node, args, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (CommandFailedException e) when (e.Message.Contains(": TRYAGAIN", StringComparison.Ordinal) && attempt < ChangeAttempts)
-            {
-                await Task.Delay(Random.Shared.Next(1, 10 * attempt), cancellationToken).ConfigureAwait(false);
+                yield return new(Slots[start], Slots[i - 1]);
+                start = i;
             }
         }
     }
-
-    private static List<ReadOnlyMemory<byte>> Args(params string[] words) => [.. words.Select(w => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(w))];
 }

@@ -62,6 +62,15 @@ public sealed class HoardServer : IAsyncDisposable
         MigrateHold = new MigrateHold(this);
     }
 
+    /// <summary>The slots Hoard's own slot moves carry into or out of this node (cluster mode).</summary>
+    internal Cluster.Moves.SlotClaims SlotClaims { get; } = new();
+
+    /// <summary>The node's loggers.</summary>
+    internal ILoggerFactory Loggers => _loggers;
+
+    /// <summary>Cancelled when the node stops.</summary>
+    internal CancellationToken Stopping => _stopping.Token;
+
     /// <summary>The replication stream and replicas of a primary, or the link of a replica.</summary>
     public ReplicationManager Replication { get; }
 
@@ -119,7 +128,7 @@ public sealed class HoardServer : IAsyncDisposable
     /// <summary>Writes held during a manual failover (CLUSTER FAILOVER); never active outside cluster mode.</summary>
     internal WritePause WritePause { get; }
 
-    /// <summary>Holds writes to the slots MIGRATE moves keys of (cluster mode).</summary>
+    /// <summary>Holds commands on the slots MIGRATE moves keys of, or a slot move hands over (cluster mode).</summary>
     internal MigrateHold MigrateHold { get; }
 
     /// <summary>Routes keyed commands by slot in cluster mode; null otherwise.</summary>
@@ -176,7 +185,7 @@ public sealed class HoardServer : IAsyncDisposable
             NodeTimeout = TimeSpan.FromMilliseconds(options.NodeTimeoutMs),
         };
         Func<ClusterSettings, IReplicatedState, IConsensusLog> consensus = options.ConsensusFactory ?? ((s, state) => RaftMembership.Create(s, state, _loggers));
-        var router = new SlotRouter();
+        var router = new SlotRouter(MigrateHold);
         var cluster = new ClusterNodeService(settings, state => consensus(settings, state), Options.RequirePass, _loggers);
         cluster.ReplicationOffset = () => Replication.Offset;
         cluster.TopologyChanged += topology =>
@@ -193,17 +202,19 @@ public sealed class HoardServer : IAsyncDisposable
 
     /// <summary>
     /// Waits until no session is marked running (<c>ClientSession.BeginWrite</c>): after a pause or hold was raised, the
-    /// commands that had not seen it have finished. A write is microseconds of work: yield first, then sleep.
+    /// commands that had not seen it have finished. A write is microseconds of work: spin first (a yield would queue
+    /// behind every client's work on a busy node), then sleep.
     /// </summary>
     internal async Task WaitForRunningWritesAsync(CancellationToken cancellationToken)
     {
         foreach (var session in Clients)
         {
-            for (var spins = 0; session.IsWriting; spins++)
+            var spinner = default(SpinWait);
+            while (session.IsWriting)
             {
-                if (spins < 16)
+                if (spinner.Count < RunningWriteSpins)
                 {
-                    await Task.Yield();
+                    spinner.SpinOnce(sleep1Threshold: -1);
                 }
                 else
                 {
@@ -212,6 +223,9 @@ public sealed class HoardServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Spins (tens of microseconds in all) before a wait for a running write sleeps.</summary>
+    private const int RunningWriteSpins = 64;
 
     /// <summary>Disconnects a client (CLIENT KILL); false if no client has that id.</summary>
     public bool Disconnect(long clientId)

@@ -41,4 +41,19 @@ internal static partial class ServerLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "manual failover: taking over from {Primary} (offset {Offset}, shard epoch {Epoch})")]
     public static partial void TakingOver(ILogger logger, string primary, long offset, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "slot move: {Slots} slots to {Target}: {Keys} keys ({Bytes} bytes) in {Milliseconds} ms, commands held {HeldMicroseconds} us")]
+    public static partial void SlotsMoved(ILogger logger, int slots, string target, long keys, long bytes, long milliseconds, long heldMicroseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "slot move: {Slots} slots to {Target} failed: {Reason}")]
+    public static partial void SlotMoveFailed(ILogger logger, int slots, string target, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "slot move: a move of {Slots} slots into this node did not commit; {Keys} keys dropped")]
+    public static partial void SlotImportDropped(ILogger logger, int slots, long keys);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "slot move: a move of {Slots} slots into this node did not commit, and no majority confirmed it never will: its keys stay until a move of these slots begins again")]
+    public static partial void SlotImportNotCleaned(ILogger logger, int slots);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "slot move: {Keys} keys of {Slots} slots handed over dropped")]
+    public static partial void SlotExportDropped(ILogger logger, int slots, long keys);
 }

@@ -50,6 +50,12 @@ public sealed class ServerOptions
     public long ReplicationSyncMaxRate { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
+    /// Bytes a second at most of a slot move's snapshot (<c>cluster-move-max-rate</c>, Hoard's own; 0 for no limit):
+    /// the source walks its keys paced as a full sync is, so it keeps serving at full speed (docs/cluster.md).
+    /// </summary>
+    public long SlotMoveMaxRate { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
     /// Bytes of stream a connected replica may have unread before it is dropped (and resyncs in full): the hard limit
     /// of <c>client-output-buffer-limit replica</c> (Redis's default 256 MB); 0 for none.
     /// </summary>

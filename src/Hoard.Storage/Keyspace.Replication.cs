@@ -1,4 +1,5 @@
 using Hoard.Storage.Internal;
+using Hoard.Storage.Keys;
 using Hoard.Storage.Replication;
 
 namespace Hoard.Storage;
@@ -26,8 +27,12 @@ public sealed partial class Keyspace
     /// visited, so a SWAPDB between that offset and the end of the walk (a <see cref="RecordKind.SwapDatabases"/>
     /// record in the stream) makes the snapshot wrong: start it again.
     /// </remarks>
+    /// <param name="cursor">0 to start, then the cursor the last step returned.</param>
+    /// <param name="maxKeys">About how many keys one step visits.</param>
+    /// <param name="sink">Receives the records.</param>
+    /// <param name="slots">With it, only keys of database 0 in these hash slots (a move between shards).</param>
     /// <returns>The cursor of the next step, 0 when done.</returns>
-    public long WriteSnapshot(long cursor, int maxKeys, IRecordSink sink)
+    public long WriteSnapshot(long cursor, int maxKeys, IRecordSink sink, SlotSet? slots = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
@@ -46,7 +51,7 @@ public sealed partial class Keyspace
             var shard = Shards[shardIndex];
             lock (shard.Gate)
             {
-                from = shard.WriteSnapshot(from, maxKeys - written, sink, ref written);
+                from = shard.WriteSnapshot(from, maxKeys - written, sink, slots, ref written);
             }
 
             if (from == codeSpace)
@@ -97,6 +102,77 @@ public sealed partial class Keyspace
                 SwapDatabases(DatabaseOf(r.Database).Index, DatabaseOf(r.OtherDatabase).Index, replicate: false);
                 return StorageStatus.Ok;
         }
+    }
+
+    /// <summary>
+    /// Applies an upsert or delete record of another shard's key moving here (a slot move's target): like
+    /// <see cref="Apply"/>, but as a write of this node's own — <see cref="Replication"/> receives it, so this node's
+    /// replicas get the moved keys through their stream.
+    /// </summary>
+    /// <param name="record">Exactly one whole upsert or delete record.</param>
+    /// <returns>Ok, or OutOfMemory when the value does not fit under the memory limit (nothing changed then).</returns>
+    /// <exception cref="InvalidDataException">The record is malformed, incomplete, followed by other bytes, of another kind, or names a database this keyspace lacks.</exception>
+    public StorageStatus Import(ReadOnlySpan<byte> record)
+    {
+        var r = new RecordReader(record);
+        if (r.Length != record.Length)
+        {
+            throw new InvalidDataException($"{record.Length - r.Length} bytes follow the record.");
+        }
+
+        switch (r.Kind)
+        {
+            case RecordKind.Upsert:
+                return DatabaseOf(r.Database).Restore(r.Key, r.Type, r.ExpireAt, r.Value, replace: true);
+            case RecordKind.Delete:
+                DatabaseOf(r.Database).Delete(r.Key);
+                return StorageStatus.Ok;
+            default:
+                throw new InvalidDataException($"A {r.Kind} record cannot be imported.");
+        }
+    }
+
+    /// <summary>
+    /// One step of a walk over the keys of database 0 in <paramref name="slots"/> (to drop a slot this node no longer
+    /// owns): about <paramref name="maxKeys"/> keys are visited and the matching ones written to
+    /// <paramref name="sink"/>. Cursors as <see cref="WriteSnapshot"/>'s.
+    /// </summary>
+    /// <returns>The cursor of the next step, 0 when done.</returns>
+    public long KeysInSlots<TSink>(long cursor, int maxKeys, SlotSet slots, ref TSink sink)
+        where TSink : IValueSink, allows ref struct
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
+        const int codeBits = KeyHash.CodeBits;
+        const uint codeSpace = 1u << codeBits;
+        if (cursor < 0 || cursor >> codeBits >= ShardCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cursor), cursor, "not a cursor KeysInSlots returned");
+        }
+
+        var shardIndex = (int)(cursor >> codeBits);
+        var from = (uint)(cursor & KeyHash.CodeMask);
+        var visited = 0;
+        while (visited < maxKeys)
+        {
+            var shard = Shards[shardIndex];
+            lock (shard.Gate)
+            {
+                from = shard.KeysInSlots(from, maxKeys - visited, slots, ref sink, ref visited);
+            }
+
+            if (from == codeSpace)
+            {
+                if (++shardIndex == ShardCount)
+                {
+                    return 0;
+                }
+
+                from = 0;
+            }
+        }
+
+        return ((long)shardIndex << codeBits) | from;
     }
 
     private Database DatabaseOf(int db) => db < DatabaseCount

@@ -145,7 +145,7 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
                 {
                     if (forwarded.Error is null)
                     {
-                        await CatchUpAsync(forwarded.Epoch, token).ConfigureAwait(false);
+                        await WaitForEpochAsync(forwarded.Epoch, token).ConfigureAwait(false);
                     }
 
                     return forwarded.Error;
@@ -157,6 +157,37 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return "CLUSTERDOWN The cluster's consensus group did not accept the change in time (is a majority of its voters up?)";
+        }
+    }
+
+    /// <summary>Brings this node's topology up to what the group committed so far (a read barrier, or a pull).</summary>
+    /// <param name="cancellationToken">Gives up.</param>
+    /// <returns>A task that completes once the topology is current.</returns>
+    public async Task SyncTopologyAsync(CancellationToken cancellationToken)
+    {
+        if (_log is not null)
+        {
+            await _log.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await PullAsync(cancellationToken, Accepting).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until this node's topology reached <paramref name="epoch"/>, which another node saw committed.</summary>
+    /// <param name="epoch">The epoch.</param>
+    /// <param name="cancellationToken">Gives up.</param>
+    /// <returns>A task that completes once the topology reached it.</returns>
+    public async Task WaitForEpochAsync(long epoch, CancellationToken cancellationToken)
+    {
+        while (Topology.Epoch < epoch)
+        {
+            await SyncTopologyAsync(cancellationToken).ConfigureAwait(false);
+            if (Topology.Epoch < epoch)
+            {
+                await Task.Delay(RetryDelay / 5, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -295,27 +326,6 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
             Accepting = null;
             ClusterLog.PeerUnreachable(_logger, target.Value.ToString(), e.Message);
             return null;
-        }
-    }
-
-    /// <summary>After a change committed elsewhere: wait until this node's topology has reached <paramref name="epoch"/>.</summary>
-    private async Task CatchUpAsync(long epoch, CancellationToken token)
-    {
-        if (_log is not null)
-        {
-            await _log.ReadBarrierAsync(token).ConfigureAwait(false);
-            return;
-        }
-
-        // A follower pulls until it has the change, first from the leader that committed it (another voter may lag it
-        // by a moment).
-        while (Topology.Epoch < epoch)
-        {
-            await PullAsync(token, Accepting).ConfigureAwait(false);
-            if (Topology.Epoch < epoch)
-            {
-                await Task.Delay(RetryDelay / 5, token).ConfigureAwait(false);
-            }
         }
     }
 

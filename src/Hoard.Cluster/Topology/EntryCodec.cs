@@ -21,6 +21,7 @@ public static class EntryCodec
         MigrationEnded = 8,
         NodeHealthChanged = 9,
         HandoverCancelled = 10,
+        SlotsHandedOver = 11,
     }
 
     /// <summary>Encodes <paramref name="entry"/>.</summary>
@@ -90,6 +91,13 @@ public static class EntryCodec
                     w.Write(e.ShardId);
                     w.Write(e.BasedOnEpoch);
                     break;
+                case SlotsHandedOver e:
+                    w.Write((byte)Kind.SlotsHandedOver);
+                    w.Write(e.SourceShardId);
+                    w.Write(e.TargetShardId);
+                    WriteRanges(w, e.Ranges);
+                    w.Write(e.BasedOnEpoch);
+                    break;
                 default:
                     throw new ArgumentException($"No encoding for {entry.GetType().Name}.", nameof(entry));
             }
@@ -121,6 +129,7 @@ public static class EntryCodec
                 Kind.MigrationEnded => new MigrationEnded(r.ReadInt32(), r.ReadString(), r.ReadInt64()),
                 Kind.NodeHealthChanged => new NodeHealthChanged(r.ReadString(), r.ReadBoolean()),
                 Kind.HandoverCancelled => new HandoverCancelled(r.ReadString(), r.ReadInt64()),
+                Kind.SlotsHandedOver => new SlotsHandedOver(r.ReadString(), r.ReadString(), ReadRanges(r), r.ReadInt64()),
                 _ => throw new InvalidDataException($"Unknown topology entry kind {(byte)kind}."),
             };
             return stream.Position == stream.Length

@@ -24,6 +24,7 @@ public static class TopologyApply
         HandoverCancelled e => CancelHandover(topology, e),
         MigrationBegun e => BeginMigration(topology, e),
         MigrationEnded e => EndMigration(topology, e),
+        SlotsHandedOver e => HandOver(topology, e),
         NodeHealthChanged e => ChangeHealth(topology, e),
         _ => Reject(topology, $"unknown entry {entry.GetType().Name}"),
     };
@@ -289,6 +290,39 @@ public static class TopologyApply
         owners[e.Slot] = e.OwnerShardId;
         string[] touched = previous is null || previous == e.OwnerShardId ? [e.OwnerShardId] : [previous, e.OwnerShardId];
         return Changed(t, touched, slotOwners: owners, migrations: t.Migrations.Remove(e.Slot));
+    }
+
+    private static ApplyResult HandOver(ClusterTopology t, SlotsHandedOver e)
+    {
+        if (!HasPrimary(t, e.TargetShardId) || e.SourceShardId == e.TargetShardId || e.Ranges.Any(r => !r.IsValid))
+        {
+            return Reject(t, "invalid slot range or target shard");
+        }
+
+        var slots = e.Ranges.SelectMany(r => Enumerable.Range(r.Start, r.End - r.Start + 1)).ToList();
+        if (slots.All(slot => t.ShardOfSlot(slot) == e.TargetShardId))
+        {
+            return Unchanged(t); // already so
+        }
+
+        // Exact, like a failover: the source decided it holding the slots on this configuration of its shard.
+        if (e.BasedOnEpoch != t.ShardEpoch(e.SourceShardId))
+        {
+            return Stale(t);
+        }
+
+        if (slots.FirstOrDefault(slot => t.ShardOfSlot(slot) != e.SourceShardId, -1) is var foreign and >= 0)
+        {
+            return Reject(t, $"I'm not the owner of hash slot {foreign}");
+        }
+
+        var owners = t.CopySlotOwners();
+        foreach (var slot in slots)
+        {
+            owners[slot] = e.TargetShardId;
+        }
+
+        return Changed(t, [e.SourceShardId, e.TargetShardId], slotOwners: owners, migrations: t.Migrations.RemoveRange(slots));
     }
 
     private static ApplyResult ChangeHealth(ClusterTopology t, NodeHealthChanged e)

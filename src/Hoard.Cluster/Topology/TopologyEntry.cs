@@ -67,6 +67,17 @@ public sealed record MigrationBegun(int Slot, string SourceShardId, string Targe
 /// <param name="BasedOnEpoch">The proposer's epoch for the slot's current owner, or 0.</param>
 public sealed record MigrationEnded(int Slot, string OwnerShardId, long BasedOnEpoch = 0) : TopologyEntry(BasedOnEpoch);
 
+/// <summary>
+/// Slots a shard streamed to another (Hoard's own slot move) change owner at once: decided by the source's primary
+/// while it holds the slots' commands, on one exact configuration of its shard — so a <see cref="HandoverCancelled"/>
+/// it commits when unsure whether this committed (or any other change to its shard) makes it stale for good.
+/// </summary>
+/// <param name="SourceShardId">The shard that owns every one of the slots.</param>
+/// <param name="TargetShardId">The shard that owns them afterwards.</param>
+/// <param name="Ranges">The slots.</param>
+/// <param name="BasedOnEpoch">The source shard's epoch when the handover was decided.</param>
+public sealed record SlotsHandedOver(string SourceShardId, string TargetShardId, ImmutableArray<SlotRange> Ranges, long BasedOnEpoch) : TopologyEntry(BasedOnEpoch);
+
 /// <summary>The group's failure detector judged a node unreachable, or reachable again.</summary>
 /// <param name="NodeId">The node.</param>
 /// <param name="Failed">Whether it is now judged failed.</param>

@@ -18,6 +18,9 @@ namespace Hoard.Server.Cluster;
 /// </remarks>
 internal sealed class MigrateHold(HoardServer server)
 {
+    /// <summary>The longest a held command waits: a handover the group cannot commit outlasts it.</summary>
+    public static readonly TimeSpan HoldLimit = TimeSpan.FromSeconds(10);
+
     private readonly Dictionary<int, TaskCompletionSource> _held = [];
     private int _count; // read by every command on a migrating slot: 0 but while a MIGRATE runs
 

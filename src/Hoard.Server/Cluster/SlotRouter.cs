@@ -13,22 +13,40 @@ namespace Hoard.Server.Cluster;
 /// redirected (<c>-MOVED</c>, <c>-ASK</c>), or not served at all (<c>-CLUSTERDOWN</c>). Keyless commands run on
 /// this node's own data, as in Redis.
 /// </summary>
-internal sealed class SlotRouter
+internal sealed class SlotRouter(MigrateHold hold)
 {
     private RouteTable _routes = RouteTable.Unserved;
+
+    /// <summary>The epoch of the topology the routes follow.</summary>
+    public long Epoch => Volatile.Read(ref _routes).Epoch;
+
+    /// <summary>
+    /// Waits (briefly: the routes are rebuilt right after the topology is published) until the routes follow a
+    /// topology of <paramref name="epoch"/> or later.
+    /// </summary>
+    public async Task WaitForEpochAsync(long epoch, CancellationToken token)
+    {
+        while (Epoch < epoch)
+        {
+            await Task.Delay(1, token).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Replaces the routes after a topology change.</summary>
     public void Update(ClusterTopology topology, string myId) => Volatile.Write(ref _routes, RouteTable.Build(topology, myId));
 
     /// <summary>
-    /// Decides whether this node runs the command; if not, writes the redirect or error and returns false.
-    /// <paramref name="migratingSlot"/> is the slot when it is migrating out (else −1): the session is then marked
-    /// running (<c>BeginWrite</c>) before the keys are looked up, and the caller must check
-    /// <see cref="MigrateHold"/> and end the mark (see <c>CommandDispatcher</c>).
+    /// Decides whether this node runs the command; if not, writes the redirect or error and returns false — or, when
+    /// <see cref="MigrateHold"/> holds the slot, returns false with <paramref name="held"/> (nothing written): the
+    /// caller runs the command again once it completes. Held whether the slot is served here or moved: a slot handed
+    /// over is moved only once its new owner serves it. <paramref name="marked"/> says the session was marked running
+    /// (<c>BeginWrite</c>) before the keys were looked up, as a command on a slot migrating out is; the caller ends the
+    /// mark (see <c>CommandDispatcher</c>).
     /// </summary>
-    public bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer args, Database database, ref RespWriter writer, out int migratingSlot)
+    public bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer args, Database database, ref RespWriter writer, out bool marked, out Task? held)
     {
-        migratingSlot = -1;
+        marked = false;
+        held = null;
         var last = definition.LastKey < 0 ? args.Count + definition.LastKey : Math.Min(definition.LastKey, args.Count - 1);
         var step = Math.Max(definition.Step, 1);
         var slot = -1;
@@ -52,7 +70,21 @@ internal sealed class SlotRouter
         var routes = Volatile.Read(ref _routes);
         var asking = session.Asking || (definition.Flags & CommandFlags.Asking) != 0;
         session.Asking = false;
-        switch (routes.KindOf(slot))
+        var kind = routes.KindOf(slot);
+        if (kind == RouteKind.Migrating)
+        {
+            // Marked before the keys are looked up: a MIGRATE of this slot either waits for this command or holds it.
+            session.BeginWrite();
+            marked = true;
+        }
+
+        if (kind is RouteKind.Local or RouteKind.Moved or RouteKind.Migrating && hold.HeldFor(slot) is { } wait)
+        {
+            held = wait;
+            return false;
+        }
+
+        switch (kind)
         {
             case RouteKind.Local:
                 return true;
@@ -64,9 +96,6 @@ internal sealed class SlotRouter
             case RouteKind.Importing when asking:
                 return true;
             case RouteKind.Migrating:
-                // Marked before the keys are looked up: a MIGRATE of this slot either waits for this command or holds it.
-                session.BeginWrite();
-                migratingSlot = slot;
                 return AdmitMigrating(definition, args, last, step, slot, routes, database, ref writer);
             default:
                 Redirect(ref writer, "MOVED "u8, slot, routes.TargetOf(slot));

@@ -23,6 +23,7 @@ internal static class BuiltInCommands
         ServerCommands.Register(table);
         CommandCommands.Register(table);
         ClusterCommands.Register(table);
+        SlotMoveCommands.Register(table);
         ReplicationCommands.Register(table);
         return table;
     }

@@ -54,22 +54,21 @@ public sealed class CommandDispatcher
             return; // runs again once the pause ended
         }
 
-        if (!Admit(session, definition, command, writes, ref writer, out var migratingSlot))
+        if (!Admit(session, definition, command, writes, ref writer, out var marked, out var held))
         {
-            if (writes || migratingSlot >= 0)
+            if (writes || marked)
             {
                 session.EndWrite();
             }
 
-            return;
-        }
+            if (held is not null)
+            {
+                // A MIGRATE of this slot is moving keys, or a slot move hands it over: run again after it, admitted
+                // anew (a key gone is asked for at the target, a slot handed over is moved there).
+                command.EnsureOwned();
+                session.Deferred = RunAfterMigrateAsync(session, command, held);
+            }
 
-        if (migratingSlot >= 0 && _server.MigrateHold.HeldFor(migratingSlot) is { } migrating)
-        {
-            // A MIGRATE of this slot is moving keys: run again after it, admitted anew (a key gone is asked for there).
-            session.EndWrite();
-            command.EnsureOwned();
-            session.Deferred = RunAfterMigrateAsync(session, command, migrating);
             return;
         }
 
@@ -89,7 +88,7 @@ public sealed class CommandDispatcher
         finally
         {
             writer = context.Writer;
-            if (writes || migratingSlot >= 0)
+            if (writes || marked)
             {
                 session.EndWrite();
             }
@@ -116,11 +115,12 @@ public sealed class CommandDispatcher
     }
 
     /// <summary>Routing in cluster mode, then the write gate; false after writing the redirect or error.</summary>
-    private bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer command, bool writes, ref RespWriter writer, out int migratingSlot)
+    private bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer command, bool writes, ref RespWriter writer, out bool marked, out Task? held)
     {
-        migratingSlot = -1;
+        marked = false;
+        held = null;
         if (definition.FirstKey != 0 && _server.Router is { } router
-            && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer, out migratingSlot))
+            && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer, out marked, out held))
         {
             return false; // redirected or refused, as Redis does before running a command
         }
@@ -187,7 +187,15 @@ public sealed class CommandDispatcher
 
     private async Task<DeferredReply> RunAfterMigrateAsync(ClientSession session, CommandBuffer command, Task migrating)
     {
-        await migrating.ConfigureAwait(false);
+        try
+        {
+            await migrating.WaitAsync(Hoard.Server.Cluster.MigrateHold.HoldLimit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return DeferredReplies.Error("TRYAGAIN The slot is being handed over to another node; the handover has not ended yet");
+        }
+
         return (ref RespWriter w) => Execute(session, command, ref w);
     }
 

@@ -89,6 +89,8 @@ public static class ConfigRegistry
             (o, _, v) => Memory(v, 16 * 1024, x => o.ReplicationBacklogSize = x), Mutable: false);
         yield return new("repl-sync-max-rate", (o, _) => Text(o.ReplicationSyncMaxRate),
             (o, _, v) => Memory(v, 0, x => o.ReplicationSyncMaxRate = x), Mutable: true);
+        yield return new("cluster-move-max-rate", (o, _) => Text(o.SlotMoveMaxRate),
+            (o, _, v) => Memory(v, 0, x => o.SlotMoveMaxRate = x), Mutable: true);
         foreach (var setting in ClusterConfigSettings.All())
         {
             yield return setting;

@@ -143,6 +143,12 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
                 await _feed.ConfigureAwait(false);
                 _server.Replication.Forget(Session.Id);
             }
+
+            if (Session.SlotImport is { } import)
+            {
+                Session.SlotImport = null;
+                _ = import.EndAsync(); // drops what a move that did not commit brought, in the background
+            }
         }
     }
 

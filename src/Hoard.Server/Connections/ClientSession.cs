@@ -84,6 +84,9 @@ public sealed class ClientSession
     /// <summary>Set by PSYNC: the connection streams the replication feed to this client, a replica.</summary>
     public Replication.ReplicaFeed? Feed { get; set; }
 
+    /// <summary>Set by HOARD.IMPORT BEGIN: the slot move this connection (from the slots' source) brings in.</summary>
+    internal Cluster.Moves.SlotImport? SlotImport { get; set; }
+
     /// <summary>The client port a replica gave with REPLCONF listening-port.</summary>
     public int ReplicaListeningPort { get; set; }
 

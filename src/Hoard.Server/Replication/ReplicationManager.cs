@@ -59,6 +59,18 @@ public sealed class ReplicationManager : IAsyncDisposable
     /// </summary>
     internal ReplicaFeed StartFeed(long sessionId, IPAddress? address, int listeningPort, string replicationId, long offset)
     {
+        var backlog = EnsureBacklog();
+        var replica = new ReplicaInfo(sessionId, address, listeningPort);
+        _replicas[sessionId] = replica;
+        var partial = replicationId == ReplicationId && backlog.Holds(offset);
+        Interlocked.Increment(ref partial ? ref _partialSyncs : ref _fullSyncs);
+        var swaps = backlog.Swaps; // read before the offset: a swap in between aborts the sync (safe), never slips by
+        return new ReplicaFeed(replica, backlog, ReplicationId, partial ? offset : backlog.Offset, !partial, swaps);
+    }
+
+    /// <summary>The stream, made now if no replica connected yet (a slot move reads the writes since its walk began from it).</summary>
+    internal ReplicationBacklog EnsureBacklog()
+    {
         lock (_gate)
         {
             if (Backlog is null)
@@ -66,14 +78,9 @@ public sealed class ReplicationManager : IAsyncDisposable
                 Backlog = new ReplicationBacklog(BacklogSize(), 0, _server.Options.ReplicaOutputLimit);
                 _server.Keyspace.Replication = Backlog;
             }
-        }
 
-        var replica = new ReplicaInfo(sessionId, address, listeningPort);
-        _replicas[sessionId] = replica;
-        var partial = replicationId == ReplicationId && Backlog.Holds(offset);
-        Interlocked.Increment(ref partial ? ref _partialSyncs : ref _fullSyncs);
-        var swaps = Backlog.Swaps; // read before the offset: a swap in between aborts the sync (safe), never slips by
-        return new ReplicaFeed(replica, Backlog, ReplicationId, partial ? offset : Backlog.Offset, !partial, swaps);
+            return Backlog;
+        }
     }
 
     /// <summary>REPLCONF ACK from a replica's connection.</summary>

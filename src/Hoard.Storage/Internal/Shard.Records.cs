@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Hoard.Storage.Hashes;
+using Hoard.Storage.Keys;
 using Hoard.Storage.Replication;
 
 namespace Hoard.Storage.Internal;
@@ -68,10 +69,11 @@ internal sealed unsafe partial class Shard
 
     /// <summary>
     /// One snapshot step: upsert records of the live keys (of every database) whose hash code lies in
-    /// [<paramref name="from"/>, returned end), about <paramref name="count"/> of them; <paramref name="written"/>
-    /// grows by the number sent. The cursor lives in hash-code space, as SCAN's does.
+    /// [<paramref name="from"/>, returned end), about <paramref name="count"/> of them; <paramref name="visited"/>
+    /// grows by the number visited. The cursor lives in hash-code space, as SCAN's does. With
+    /// <paramref name="slots"/>, only keys of database 0 in those hash slots are sent.
     /// </summary>
-    public uint WriteSnapshot(uint from, int count, IRecordSink sink, ref int written)
+    public uint WriteSnapshot(uint from, int count, IRecordSink sink, SlotSet? slots, ref int visited)
     {
         ThrowIfDisposed();
         Span<nint> found = stackalloc nint[ScanBatch];
@@ -80,10 +82,11 @@ internal sealed unsafe partial class Shard
         for (var i = 0; i < n; i++)
         {
             var e = EntryAt((ulong*)found[i]);
-            if (!(e.HasExpiry && e.ExpireAt <= now))
+            visited++;
+            var db = _keyspace.LogicalDatabase(e.Database);
+            if (!(e.HasExpiry && e.ExpireAt <= now) && (slots is null || (db == 0 && slots.ContainsKeyOf(e.Key))))
             {
-                sink.Write(EncodeUpsert(e, _keyspace.LogicalDatabase(e.Database)));
-                written++;
+                sink.Write(EncodeUpsert(e, db));
             }
         }
 

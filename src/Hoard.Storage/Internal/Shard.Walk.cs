@@ -178,6 +178,29 @@ internal sealed unsafe partial class Shard
         return n;
     }
 
+    /// <summary>
+    /// One step of <see cref="Keyspace.KeysInSlots"/> over this shard: the keys of logical database 0 in
+    /// <paramref name="slots"/> whose hash code lies in [<paramref name="from"/>, returned end).
+    /// </summary>
+    public uint KeysInSlots<TSink>(uint from, int count, SlotSet slots, ref TSink sink, ref int visited)
+        where TSink : IValueSink, allows ref struct
+    {
+        ThrowIfDisposed();
+        Span<nint> found = stackalloc nint[ScanBatch];
+        var n = CollectStep(from, count, found, out var to);
+        for (var i = 0; i < n; i++)
+        {
+            var e = EntryAt((ulong*)found[i]);
+            visited++;
+            if (_keyspace.LogicalDatabase(e.Database) == 0 && slots.ContainsKeyOf(e.Key))
+            {
+                sink.Write(e.Key);
+            }
+        }
+
+        return to;
+    }
+
     /// <summary>Removes every key of physical database <paramref name="db"/>; the caller makes the flush record.</summary>
     public void FlushDatabase(int db)
     {

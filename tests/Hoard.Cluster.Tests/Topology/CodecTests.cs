@@ -21,6 +21,7 @@ public class CodecTests
         new MigrationEnded(77, ShardB, 4),
         new NodeHealthChanged(B, Failed: true),
         new HandoverCancelled(ShardA, 13),
+        new SlotsHandedOver(ShardA, ShardB, [new SlotRange(0, 99), new SlotRange(200, 200)], 21),
     };
 
     [Theory]

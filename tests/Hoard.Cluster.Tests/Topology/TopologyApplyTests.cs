@@ -233,6 +233,42 @@ public class TopologyApplyTests
     }
 
     [Fact]
+    public void Slots_handed_over_change_owner_at_once_on_the_source_epoch_they_were_decided_on()
+    {
+        var t = TwoShards();
+        t = TopologyApply.Apply(t, new MigrationBegun(5, ShardA, ShardB)).Topology; // a redis-cli move of one of them
+        var epoch = t.ShardEpoch(ShardA);
+        SlotRange[] ranges = [new(0, 9), new(100, 100)];
+
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(t, new SlotsHandedOver(ShardA, ShardB, [.. ranges], epoch - 1)).Outcome);
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new SlotsHandedOver(ShardA, ShardB, [new(8000, 8200)], epoch)).Outcome);
+        Assert.Equal(ApplyOutcome.Rejected, TopologyApply.Apply(t, new SlotsHandedOver(ShardA, ShardA, [.. ranges], epoch)).Outcome);
+
+        var result = TopologyApply.Apply(t, new SlotsHandedOver(ShardA, ShardB, [.. ranges], epoch));
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        var moved = result.Topology;
+        Assert.All([.. Enumerable.Range(0, 10), 100], slot => Assert.Equal(ShardB, moved.ShardOfSlot(slot)));
+        Assert.Equal(ShardA, moved.ShardOfSlot(10));
+        Assert.False(moved.Migrations.ContainsKey(5));
+        Assert.Equal(t.Epoch + 1, moved.ShardEpoch(ShardA));
+        Assert.Equal(t.Epoch + 1, moved.ShardEpoch(ShardB));
+
+        // Proposed again (the proposer did not learn it committed): already so.
+        Assert.Equal(ApplyOutcome.Unchanged, TopologyApply.Apply(moved, new SlotsHandedOver(ShardA, ShardB, [.. ranges], epoch)).Outcome);
+    }
+
+    [Fact]
+    public void A_handover_the_source_fenced_can_never_commit()
+    {
+        var t = TwoShards();
+        var epoch = t.ShardEpoch(ShardA);
+        var fenced = TopologyApply.Apply(t, new HandoverCancelled(ShardA, epoch)).Topology;
+
+        Assert.Equal(ApplyOutcome.Stale, TopologyApply.Apply(fenced, new SlotsHandedOver(ShardA, ShardB, [new(0, 9)], epoch)).Outcome);
+        Assert.Equal(ShardA, fenced.ShardOfSlot(0));
+    }
+
+    [Fact]
     public void A_failover_to_a_node_outside_the_shard_is_rejected()
     {
         var t = TwoShards();

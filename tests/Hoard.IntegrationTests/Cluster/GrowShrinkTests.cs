@@ -8,7 +8,8 @@ namespace Hoard.IntegrationTests.Cluster;
 /// <summary>
 /// <c>hoard cluster add-node</c>, <c>rebalance</c> and <c>remove-node</c> on a live cluster under a mixed load from
 /// StackExchange.Redis (writes, reads, INCR counters, MGET over hash-tagged keys): every acknowledged write is there
-/// at the end, counters equal the increments acknowledged, and the only errors are second redirects (see below).
+/// at the end, counters equal the increments acknowledged, and the clients see no error but, rarely, a second redirect
+/// for a slot moved twice in a row (see below).
 /// </summary>
 [Trait("Category", "Cluster")]
 [Collection(LocalCluster.Collection)]
@@ -18,9 +19,10 @@ public class GrowShrinkTests(ITestOutputHelper output)
     private const int Writers = 4;
     private const int Counters = 50;
     private const int Tags = 50;
+    private const int MaxSecondRedirects = 10;
 
-    // 4,096 slots each way, two committed changes per slot: 100-150 slots a second on two shared cores.
-    private static readonly TimeSpan MovesBound = TimeSpan.FromSeconds(240);
+    // 4,096 slots each way, in batches of 512 slots with a committed change each: seconds.
+    private static readonly TimeSpan MovesBound = TimeSpan.FromSeconds(120);
 
     [Fact]
     public async Task AddingRebalancingAndRemovingANodeUnderLoadLosesNothing()
@@ -58,15 +60,13 @@ public class GrowShrinkTests(ITestOutputHelper output)
         await load.StopAsync(running);
         output.WriteLine(load.Summary());
 
-        // The only errors this way of moving slots (redis-cli's) leaves, none of them for a command that ran (so the
-        // model below stays exact): a client sent to a node whose view of a slot that just changed hands lags the node
-        // that redirected it gets a second -MOVED, which StackExchange.Redis does not follow; an MGET whose keys are
-        // split between source and target meanwhile gets -TRYAGAIN; a client that still maps a slot to the removed
-        // node once it was reset finds that endpoint gone.
-        var removed = cluster.Endpoints[3];
-        Assert.All(load.Errors, e => Assert.True(e.Contains("but CommandFlags.NoRedirect was specified", StringComparison.Ordinal)
-            || e.StartsWith("TRYAGAIN", StringComparison.Ordinal)
-            || e.StartsWith($"Endpoint {removed} serving hashslot", StringComparison.Ordinal), e));
+        // Hoard's own slot moves hold a slot's commands while it changes hands and answer them with one -MOVED to a
+        // target that already serves it. What is left (docs/cluster.md, "Moving slots"): a slot moved twice in a few
+        // seconds (here into the newcomer, then out of it) that the client has not used in between is still mapped
+        // to its first owner; if that node has not applied the second handover yet (milliseconds after it commits),
+        // it redirects to the newcomer, which redirects again — StackExchange.Redis follows one redirect.
+        Assert.All(load.Errors, e => Assert.Contains("but CommandFlags.NoRedirect was specified", e, StringComparison.Ordinal));
+        Assert.True(load.Errors.Count <= MaxSecondRedirects, load.Summary());
         Assert.True(load.Writes > 1000, $"only {load.Writes} writes ran");
         foreach (var (key, value) in load.Acknowledged)
         {

@@ -1,0 +1,271 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using Hoard.Cluster.Node;
+using Hoard.Cluster.Topology;
+using Hoard.Server.Replication;
+using Hoard.Storage.Keys;
+using Hoard.Storage.Replication;
+
+namespace Hoard.Server.Cluster.Moves;
+
+/// <summary>
+/// The source's side of a slot move (HOARD.MOVESLOTS; docs/cluster.md, "Moving slots"): the target receives the
+/// slots' keys from a paced walk, with the writes to them since its start interleaved (read from the replication
+/// stream, as a replica's full sync does); then the slots' commands are held, the last writes sent, the handover
+/// committed through the consensus group, and once the target serves the slots the held commands run again — moved
+/// there. Clients see one MOVED per slot and no error; no acknowledged write is lost or applied twice.
+/// </summary>
+internal sealed class SlotExport
+{
+    private const int KeysPerStep = 1024;
+    private const int CatchUpBytes = 64 * 1024; // stream left to send once the commands are held
+    private const int CatchUpRounds = 1000;
+    private static readonly TimeSpan HandoverLimit = TimeSpan.FromSeconds(10);
+
+    private readonly HoardServer _server;
+    private readonly ClusterNodeService _cluster;
+    private readonly SlotSet _slots;
+    private readonly StreamFrames _stream;
+    private readonly ImportChannel _channel;
+    private readonly FrameSink _frame = new();
+    private readonly FrameSink _filtered = new();
+    private long _keys;
+    private long _bytes;
+    private long _heldSince;
+    private TimeSpan _heldWaiting;
+    private TimeSpan _heldStream;
+    private TimeSpan _heldConsensus;
+
+    private SlotExport(HoardServer server, ClusterNodeService cluster, SlotSet slots, StreamFrames stream, ImportChannel channel)
+    {
+        _server = server;
+        _cluster = cluster;
+        _slots = slots;
+        _stream = stream;
+        _channel = channel;
+    }
+
+    /// <summary>Moves <paramref name="ranges"/> (all owned by this node's shard, claimed) to <paramref name="target"/>'s shard.</summary>
+    /// <exception cref="SlotMoveException">The slots stayed here.</exception>
+    public static async Task<SlotMoveResult> RunAsync(HoardServer server, ClusterNodeService cluster, ClusterNode target, ImmutableArray<SlotRange> ranges, SlotSet slots, CancellationToken token)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var backlog = server.Replication.EnsureBacklog();
+
+        // Opened before the walk: every write to the slots from here on reaches the target after the walk's step that
+        // read the key, or in the same frame order as a full sync's (docs/replication.md).
+        using var reader = backlog.OpenReader(backlog.Offset) ?? throw new SlotMoveException("ERR the replication stream did not open");
+        try
+        {
+            await using var channel = await ImportChannel.OpenAsync(target.Host, target.Port, server.Options.RequirePass, token).ConfigureAwait(false);
+            string[] begin = ["HOARD.IMPORT", "BEGIN", cluster.MyShardId, .. ranges.SelectMany(r => new[] { Text(r.Start), Text(r.End) })];
+            await channel.CallAsync(token, begin).ConfigureAwait(false);
+            var export = new SlotExport(server, cluster, slots, new StreamFrames(backlog, reader), channel);
+            await export.WalkAsync(token).ConfigureAwait(false);
+            await export.CatchUpAsync(token).ConfigureAwait(false);
+            var held = export._heldSince = Stopwatch.GetTimestamp();
+            var epoch = await server.MigrateHold.RunAsync([.. slots.Slots()], () => export.HandOverAsync(target.ShardId, ranges, token)).ConfigureAwait(false);
+            var heldFor = Stopwatch.GetElapsedTime(held);
+            return epoch > 0
+                ? new SlotMoveResult(export._keys, export._bytes, Stopwatch.GetElapsedTime(started), heldFor, export._heldWaiting, export._heldStream, export._heldConsensus)
+                : throw new SlotMoveException("TRYAGAIN the handover did not commit; the slots stay with their source");
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            throw new SlotMoveException("IOERR the connection to the target failed: " + e.Message);
+        }
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The slots' keys, a paced step at a time, each step followed by the slots' writes appended meanwhile.</summary>
+    private async Task WalkAsync(CancellationToken token)
+    {
+        var pacer = new SyncPacer(() => _server.Options.SlotMoveMaxRate);
+        long cursor = 0;
+        do
+        {
+            _frame.Clear();
+            cursor = _server.Keyspace.WriteSnapshot(cursor, KeysPerStep, _frame, _slots);
+            if (_frame.Length > 0)
+            {
+                _keys += _frame.RecordCount;
+                await SendAsync(_frame, token).ConfigureAwait(false);
+                await pacer.PaceAsync(_frame.Length, token).ConfigureAwait(false);
+            }
+
+            await SendStreamAsync(token).ConfigureAwait(false);
+        }
+        while (cursor != 0);
+    }
+
+    /// <summary>Sends the stream until little is left for the moment the commands are held.</summary>
+    private async Task CatchUpAsync(CancellationToken token)
+    {
+        for (var round = 0; round < CatchUpRounds && await SendStreamAsync(token).ConfigureAwait(false) > CatchUpBytes; round++)
+        {
+        }
+
+        await _channel.DrainAsync(token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// With the slots' commands held and the running writes finished: the last of the stream, then the handover. Returns
+    /// the epoch the target owns the slots at (the target serves them before this returns), or 0 when they stay here.
+    /// </summary>
+    private async Task<long> HandOverAsync(string targetShardId, ImmutableArray<SlotRange> ranges, CancellationToken token)
+    {
+        var held = Stopwatch.GetTimestamp();
+        _heldWaiting = Stopwatch.GetElapsedTime(_heldSince, held);
+        await SendStreamAsync(token).ConfigureAwait(false);
+        await _channel.DrainAsync(token).ConfigureAwait(false);
+        _heldStream = Stopwatch.GetElapsedTime(held);
+
+        var shard = _cluster.MyShardId;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
+        limit.CancelAfter(HandoverLimit);
+        long epoch = 0;
+        try
+        {
+            while (true)
+            {
+                epoch = _cluster.Topology.ShardEpoch(shard);
+                var error = await _cluster.ProposeAsync(new SlotsHandedOver(shard, targetShardId, ranges, epoch), limit.Token).ConfigureAwait(false);
+                if (HandedOver(targetShardId))
+                {
+                    break;
+                }
+
+                if (error is null || error.StartsWith("ERR", StringComparison.Ordinal))
+                {
+                    return 0; // refused: nothing committed
+                }
+
+                if (!error.StartsWith("TRYAGAIN", StringComparison.Ordinal))
+                {
+                    // Timed out: it may still commit. Fence it, then the topology says.
+                    await ShardFence.FenceAsync(_cluster, shard, epoch, token).ConfigureAwait(false);
+                    if (HandedOver(targetShardId))
+                    {
+                        break;
+                    }
+
+                    return 0;
+                }
+
+                // Stale: another change to this shard (another move out of it) came first; decide again on the newest view.
+                await _cluster.SyncTopologyAsync(limit.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            await ShardFence.FenceAsync(_cluster, shard, epoch, token).ConfigureAwait(false);
+            if (!HandedOver(targetShardId))
+            {
+                return 0;
+            }
+        }
+
+        // Committed: the held commands run again once this node's routes move them and the target serves the slots
+        // (else it would move them back here).
+        var committed = _cluster.Topology.Epoch;
+        _heldConsensus = Stopwatch.GetElapsedTime(held) - _heldStream;
+        using (var routes = CancellationTokenSource.CreateLinkedTokenSource(token))
+        {
+            routes.CancelAfter(HandoverLimit);
+            await _server.Router!.WaitForEpochAsync(committed, routes.Token).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _channel.CallAsync(token, "HOARD.IMPORT", "COMMIT", Text(committed)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SlotMoveException or IOException or System.Net.Sockets.SocketException)
+        {
+            // The target learns the topology by itself; clients may meet one redirect more meanwhile.
+        }
+
+        return committed;
+    }
+
+    private bool HandedOver(string targetShardId)
+    {
+        var topology = _cluster.Topology;
+        return _slots.Slots().All(s => topology.ShardOfSlot(s) == targetShardId);
+    }
+
+    /// <summary>The slots' records appended to the stream since the last call; returns the stream bytes read.</summary>
+    private async Task<int> SendStreamAsync(CancellationToken token)
+    {
+        var total = 0;
+        while (_stream.Collect() is var collected && collected != 0)
+        {
+            if (collected < 0)
+            {
+                throw new SlotMoveException("TRYAGAIN the target fell behind the replication stream; move the slots again");
+            }
+
+            total += collected;
+            _filtered.Clear();
+            for (var offset = 0; offset < _stream.Frame.Length;)
+            {
+                var (what, length) = Inspect(_stream.Frame.Records[offset..]);
+                if (what == StreamRecord.Ours)
+                {
+                    _filtered.Write(_stream.Frame.Records.Slice(offset, length));
+                }
+                else if (what == StreamRecord.Flush)
+                {
+                    await SendAsync(_filtered, token).ConfigureAwait(false);
+                    _filtered.Clear();
+                    await _channel.CallAsync(token, "HOARD.IMPORT", "CLEAR").ConfigureAwait(false);
+                }
+                else if (what == StreamRecord.Swap)
+                {
+                    throw new SlotMoveException("TRYAGAIN a SWAPDB crossed the slot move; move the slots again");
+                }
+
+                offset += length;
+            }
+
+            await SendAsync(_filtered, token).ConfigureAwait(false);
+        }
+
+        return total;
+    }
+
+    /// <summary>What a stream record means to the move: a write to a moving slot, a flush of database 0 (the one
+    /// cluster mode serves), a swap of databases, or nothing.</summary>
+    private enum StreamRecord
+    {
+        Other,
+        Ours,
+        Flush,
+        Swap,
+    }
+
+    /// <summary>What the first record of <paramref name="records"/> is to the move, and its length.</summary>
+    private (StreamRecord What, int Length) Inspect(ReadOnlySpan<byte> records)
+    {
+        var r = new RecordReader(records);
+        var what = r.Kind switch
+        {
+            RecordKind.Upsert or RecordKind.Delete when r.Database == 0 && _slots.ContainsKeyOf(r.Key) => StreamRecord.Ours,
+            RecordKind.FlushAll => StreamRecord.Flush,
+            RecordKind.FlushDatabase when r.Database == 0 => StreamRecord.Flush,
+            RecordKind.SwapDatabases => StreamRecord.Swap,
+            _ => StreamRecord.Other,
+        };
+        return (what, r.Length);
+    }
+
+    private async Task SendAsync(FrameSink frame, CancellationToken token)
+    {
+        if (frame.Length > 0)
+        {
+            _bytes += frame.Length;
+            await _channel.SendRecordsAsync(frame.Memory, token).ConfigureAwait(false);
+        }
+    }
+}
