@@ -44,4 +44,13 @@ internal static partial class CliLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "the removed node {Node} was not reset: {Reason}")]
     public static partial void NotReset(ILogger logger, NodeEndpoint node, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "node {Node} leaves the cluster: its slots move to the other primaries")]
+    public static partial void NodeLeaving(ILogger logger, NodeEndpoint node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
+    public static partial void NotLeft(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Command}: {Problem}")]
+    public static partial void TypedCommandFailed(ILogger logger, string command, string problem);
 }

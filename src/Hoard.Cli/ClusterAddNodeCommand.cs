@@ -22,11 +22,18 @@ internal static class ClusterAddNodeCommand
         using var loggers = ConsoleLogging.Create(LogLevel.Information, toStandardError: true);
         var logger = loggers.CreateLogger("hoard");
         var nodes = new NodeClient(parsed.Password);
-        await new ClusterFormation(nodes, logger).RequireEmptyClusterNodeAsync(added, CancellationToken.None).ConfigureAwait(false);
-        CliLog.Meeting(logger, existing, added);
-        await nodes.CallAsync(existing, ["CLUSTER", "MEET", added.Host, added.Port.ToString(CultureInfo.InvariantCulture)], CancellationToken.None)
-            .ConfigureAwait(false);
+        await MeetAsync(nodes, logger, added, existing, CancellationToken.None).ConfigureAwait(false);
         await ClusterStatusCommand.PrintAsync(nodes, existing, CancellationToken.None).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Checks that <paramref name="added"/> is an empty cluster node, then <paramref name="existing"/> meets it.</summary>
+    /// <exception cref="CommandFailedException">The new node is not empty, or a node is unreachable or refuses.</exception>
+    public static async Task MeetAsync(NodeClient nodes, ILogger logger, NodeEndpoint added, NodeEndpoint existing, CancellationToken cancellationToken)
+    {
+        await new ClusterFormation(nodes, logger).RequireEmptyClusterNodeAsync(added, cancellationToken).ConfigureAwait(false);
+        CliLog.Meeting(logger, existing, added);
+        await nodes.CallAsync(existing, ["CLUSTER", "MEET", added.Host, added.Port.ToString(CultureInfo.InvariantCulture)], cancellationToken)
+            .ConfigureAwait(false);
     }
 }

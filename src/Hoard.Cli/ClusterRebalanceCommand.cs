@@ -32,19 +32,28 @@ internal static class ClusterRebalanceCommand
             weights[ClusterRemoveNodeCommand.Find(entries, parts[0], existing).Id] = weight;
         }
 
-        var plan = SlotPlan.Rebalance(Primaries(entries, id => weights.GetValueOrDefault(id, 1)));
+        await MoveAsync(parsed.Password, entries, id => weights.GetValueOrDefault(id, 1), CancellationToken.None).ConfigureAwait(false);
+        await ClusterStatusCommand.PrintAsync(nodes, existing, CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>
+    /// Moves slots, with their keys, so that each primary of <paramref name="entries"/> (CLUSTER NODES as a node of the
+    /// cluster answered it) owns the assigned slots in proportion to its <paramref name="weight"/>; says what it does.
+    /// </summary>
+    /// <exception cref="CommandFailedException">Every weight is 0, or a node refused a step (see <see cref="SlotMover"/>).</exception>
+    public static async Task MoveAsync(
+        string? password, IReadOnlyList<ClusterNodeEntry> entries, Func<string, double> weight, CancellationToken cancellationToken)
+    {
+        var plan = SlotPlan.Rebalance(Primaries(entries, weight));
         if (plan.Count == 0)
         {
             Console.WriteLine("every primary owns its share of the slots: nothing to move");
-        }
-        else
-        {
-            Console.WriteLine($"moving {plan.Count} slots between {plan.Select(m => m.From).Concat(plan.Select(m => m.To)).Distinct().Count()} primaries");
-            await new SlotMover(parsed.Password, Console.Out).RunAsync(plan, Addresses(entries), CancellationToken.None).ConfigureAwait(false);
+            return;
         }
 
-        await ClusterStatusCommand.PrintAsync(nodes, existing, CancellationToken.None).ConfigureAwait(false);
-        return 0;
+        Console.WriteLine($"moving {plan.Count} slots between {plan.Select(m => m.From).Concat(plan.Select(m => m.To)).Distinct().Count()} primaries");
+        await new SlotMover(password, Console.Out).RunAsync(plan, Addresses(entries), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The primaries (ordered by id, so a plan does not depend on the order of the reply) with their weights.</summary>

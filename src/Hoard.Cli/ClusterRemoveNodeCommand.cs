@@ -23,31 +23,45 @@ internal static class ClusterRemoveNodeCommand
         using var loggers = ConsoleLogging.Create(LogLevel.Information, toStandardError: true);
         var logger = loggers.CreateLogger("hoard");
         var nodes = new NodeClient(parsed.Password);
-        var entries = await nodes.ClusterNodesAsync(existing, CancellationToken.None).ConfigureAwait(false);
-        var leaving = Find(entries, parsed.Positional[1], existing);
+        await RemoveAsync(nodes, parsed.Password, logger, existing, parsed.Positional[1], CancellationToken.None).ConfigureAwait(false);
+        await ClusterStatusCommand.PrintAsync(nodes, existing, CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>
+    /// Removes the node whose id is, or starts with, <paramref name="id"/> from the cluster <paramref name="existing"/>
+    /// belongs to: a primary's slots move to the other primaries first, clients are given time to learn their new
+    /// owners, then <paramref name="existing"/> forgets the node and the node, when it answers, is reset.
+    /// </summary>
+    /// <exception cref="CommandFailedException">No node or several match, the node cannot be removed, or a node refused a step.</exception>
+    public static async Task RemoveAsync(
+        NodeClient nodes, string? password, ILogger logger, NodeEndpoint existing, string id, CancellationToken cancellationToken)
+    {
+        var entries = await nodes.ClusterNodesAsync(existing, cancellationToken).ConfigureAwait(false);
+        var leaving = Find(entries, id, existing);
         if (leaving.SlotCount > 0 && !leaving.IsReplica && !leaving.IsMyself)
         {
             // Its slots go to the other primaries first, each taking an equal share.
-            var primaries = ClusterRebalanceCommand.Primaries(entries, id => id == leaving.Id ? 0 : 1);
+            var primaries = ClusterRebalanceCommand.Primaries(entries, other => other == leaving.Id ? 0 : 1);
             Console.WriteLine($"moving the {leaving.SlotCount} slots of {leaving.Id} ({leaving.Address}) to the other primaries");
-            await new SlotMover(parsed.Password, Console.Out)
-                .RunAsync(SlotPlan.Rebalance(primaries), ClusterRebalanceCommand.Addresses(entries), CancellationToken.None).ConfigureAwait(false);
+            await new SlotMover(password, Console.Out)
+                .RunAsync(SlotPlan.Rebalance(primaries), ClusterRebalanceCommand.Addresses(entries), cancellationToken).ConfigureAwait(false);
 
             // Clients that still send to it learn the new owners from its -MOVED while it is a member; once reset it
             // would know no slots and answer -CLUSTERDOWN.
             Console.WriteLine($"letting clients learn the new owners for {DrainTime.TotalSeconds:0} s");
-            await Task.Delay(DrainTime).ConfigureAwait(false);
-            entries = await nodes.ClusterNodesAsync(existing, CancellationToken.None).ConfigureAwait(false);
+            await Task.Delay(DrainTime, cancellationToken).ConfigureAwait(false);
+            entries = await nodes.ClusterNodesAsync(existing, cancellationToken).ConfigureAwait(false);
         }
 
-        var target = FindRemovable(entries, parsed.Positional[1], existing);
+        var target = FindRemovable(entries, id, existing);
         CliLog.Forgetting(logger, target.Id, existing);
-        await nodes.CallAsync(existing, ["CLUSTER", "FORGET", target.Id], CancellationToken.None).ConfigureAwait(false);
+        await nodes.CallAsync(existing, ["CLUSTER", "FORGET", target.Id], cancellationToken).ConfigureAwait(false);
         if (NodeEndpoint.TryParse(target.Address, out var removed))
         {
             try
             {
-                await nodes.CallAsync(removed, ["CLUSTER", "RESET"], CancellationToken.None).ConfigureAwait(false);
+                await nodes.CallAsync(removed, ["CLUSTER", "RESET"], cancellationToken).ConfigureAwait(false);
                 CliLog.Reset(logger, removed);
             }
             catch (CommandFailedException e)
@@ -55,9 +69,6 @@ internal static class ClusterRemoveNodeCommand
                 CliLog.NotReset(logger, removed, e.Message);
             }
         }
-
-        await ClusterStatusCommand.PrintAsync(nodes, existing, CancellationToken.None).ConfigureAwait(false);
-        return 0;
     }
 
     /// <summary>The node whose id is, or starts with, <paramref name="id"/>.</summary>

@@ -48,11 +48,16 @@ internal static class HoardCommand
                  runs one node until Ctrl-C, SIGTERM or SHUTDOWN
                hoard up [--shards 3] [--replicas 0] [--port 7000] [--dir PATH] [--<redis.conf name> value …]
                  runs a local cluster of shards × (1 + replicas) nodes on 127.0.0.1 ports 7000… (nodes' data and logs
-                 in PATH) until Ctrl-C or SIGTERM
+                 in PATH) until Ctrl-C or SIGTERM; from a terminal it also takes typed commands: add-node, status, help
+               hoard up --add-node [--port 7000] [--dir PATH] [--weight 1] [--<redis.conf name> value …]
+                 one more node for the cluster that hoard up runs on that port: it joins as a primary, takes its share
+                 of the slots (weight against 1 for each other primary) and runs until Ctrl-C or SIGTERM, when its
+                 slots move back to the other primaries before it stops
                hoard cluster create host:port host:port … [--replicas 0] [-a password]
                  forms a cluster of empty nodes started with --cluster-enabled yes: nodes / (1 + replicas) primaries
                  with the slots split evenly, the other nodes their replicas
                hoard cluster status host:port [-a password]
+                 a line per node; a replica's LINK says up, down, unreachable or how far its full sync is
                hoard cluster add-node new-host:port existing-host:port [-a password]
                hoard cluster remove-node existing-host:port node-id [-a password]
                  a primary's slots and keys move to the other primaries first

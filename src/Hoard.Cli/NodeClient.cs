@@ -66,6 +66,15 @@ internal sealed class NodeClient
         }
     }
 
+    /// <summary>The value of one setting (CONFIG GET); null when the node has no such setting.</summary>
+    /// <exception cref="CommandFailedException">The node did not answer or answered with an error.</exception>
+    public async Task<string?> ConfigGetAsync(NodeEndpoint node, string name, CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(node, [.. new[] { "CONFIG", "GET", name }.Select(a => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(a))], cancellationToken)
+            .ConfigureAwait(false);
+        return reply.Items is [_, var value] ? value.Text : null;
+    }
+
     /// <summary>Asks the node to stop without saving. A node that already stopped, or closed the connection as it stopped, is fine.</summary>
     public async Task ShutdownAsync(NodeEndpoint node, CancellationToken cancellationToken)
     {

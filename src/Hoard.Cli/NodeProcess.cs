@@ -76,6 +76,15 @@ internal sealed class NodeProcess : IDisposable
         return node;
     }
 
+    /// <summary>Waits until every node of <paramref name="children"/> answers PING, for at most <paramref name="bound"/>.</summary>
+    /// <exception cref="CommandFailedException">A node exited, or one did not answer in time.</exception>
+    public static Task WaitUntilAnsweringAsync(IReadOnlyList<NodeProcess> children, NodeClient nodes, TimeSpan bound, CancellationToken cancellationToken) =>
+        Polling.UntilAsync(() => NotAnsweringAsync(children, nodes, cancellationToken), bound,
+            children.Count == 1 ? "the node did not start" : "the nodes did not start", cancellationToken);
+
+    /// <summary>Completes when the child exits.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>Stops the node: SHUTDOWN NOSAVE, then a kill if it has not exited within the grace period.</summary>
     public async Task StopAsync(NodeClient nodes, ILogger logger)
     {
@@ -132,6 +141,30 @@ internal sealed class NodeProcess : IDisposable
 
         var assembly = Assembly.GetEntryAssembly()?.Location;
         return string.IsNullOrEmpty(assembly) ? throw new CommandFailedException("cannot tell which assembly the dotnet host runs") : (path, [assembly]);
+    }
+
+    /// <summary>Null once every node answers PING; else what the first silent node said.</summary>
+    /// <exception cref="CommandFailedException">A node exited.</exception>
+    private static async Task<string?> NotAnsweringAsync(IReadOnlyList<NodeProcess> children, NodeClient nodes, CancellationToken cancellationToken)
+    {
+        foreach (var child in children)
+        {
+            if (child.HasExited)
+            {
+                throw new CommandFailedException(child.DescribeExit(lines: 20));
+            }
+
+            try
+            {
+                await nodes.CallAsync(child.Endpoint, ["PING"], cancellationToken).ConfigureAwait(false);
+            }
+            catch (CommandFailedException e)
+            {
+                return e.Message;
+            }
+        }
+
+        return null;
     }
 
     private void Write(string? line)

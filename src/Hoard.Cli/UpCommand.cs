@@ -1,11 +1,12 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
 namespace Hoard.Cli;
 
 /// <summary>
 /// <c>hoard up</c>: a local cluster in one command. Starts the nodes as child processes, forms the cluster as
-/// <c>hoard cluster create</c> does, prints how to reach it, and stops every node on Ctrl-C or SIGTERM.
+/// <c>hoard cluster create</c> does, prints how to reach it, and stops every node on Ctrl-C or SIGTERM. Run from a
+/// terminal it also takes typed commands (<see cref="UpConsole"/>): <c>add-node</c> grows the cluster by a node of its
+/// own, <c>status</c> prints the status table. <c>hoard up --add-node</c> is <see cref="UpAddNodeCommand"/>.
 /// </summary>
 internal static class UpCommand
 {
@@ -15,48 +16,51 @@ internal static class UpCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var options = UpOptions.Parse(args);
+        if (options.AddNode)
+        {
+            return await UpAddNodeCommand.RunAsync(options).ConfigureAwait(false);
+        }
+
         var busy = options.Ports.SelectMany(p => new[] { p, UpOptions.ClusterPort(p) }).Where(p => !LocalPorts.IsFree(p)).ToList();
         if (busy.Count > 0)
         {
             throw new CommandFailedException(
                 $"{(busy.Count == 1 ? "port" : "ports")} {string.Join(", ", busy)} {(busy.Count == 1 ? "is" : "are")} busy " +
-                "(another hoard up or server?); choose another --port");
+                "(another hoard up or server?); choose another --port, or grow the running cluster with hoard up --add-node");
         }
 
-        PrepareDirectory(options);
+        UpDirectory.Prepare(options, options.Ports);
         using var loggers = ConsoleLogging.Create(LogLevel.Information, toStandardError: true);
         var logger = loggers.CreateLogger("hoard");
-        using var stopping = new CancellationTokenSource();
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            stopping.Cancel();
-        });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
-        {
-            c.Cancel = true;
-            stopping.Cancel();
-        });
-
+        using var signals = new StopSignals();
+        var stopping = signals.Stopping;
         var nodes = new NodeClient(options.Password);
         var children = new List<NodeProcess>();
         try
         {
             foreach (var port in options.Ports)
             {
-                var child = NodeProcess.Start(new NodeEndpoint(UpOptions.Host, port), options.ServeArguments(port), options.LogPath(port), logger, stopping.Token);
+                var child = NodeProcess.Start(new NodeEndpoint(UpOptions.Host, port), options.ServeArguments(port), options.LogPath(port), logger, stopping);
                 children.Add(child);
                 CliLog.NodeStarted(logger, child.Endpoint, child.Pid, child.LogPath);
             }
 
-            await Polling.UntilAsync(() => NotAnsweringAsync(children, nodes, stopping.Token), StartBound, "the nodes did not start", stopping.Token)
-                .ConfigureAwait(false);
+            await NodeProcess.WaitUntilAnsweringAsync(children, nodes, StartBound, stopping).ConfigureAwait(false);
             var endpoints = children.Select(c => c.Endpoint).ToList();
-            await new ClusterFormation(nodes, logger).CreateAsync(ClusterLayout.Plan(endpoints, options.Replicas), stopping.Token).ConfigureAwait(false);
+            await new ClusterFormation(nodes, logger).CreateAsync(ClusterLayout.Plan(endpoints, options.Replicas), stopping).ConfigureAwait(false);
             PrintNodes(options, children);
-            await ClusterStatusCommand.PrintAsync(nodes, endpoints[0], stopping.Token).ConfigureAwait(false);
-            PrintConnect(options);
-            await Task.Delay(Timeout.Infinite, stopping.Token).ConfigureAwait(false);
+            await ClusterStatusCommand.PrintAsync(nodes, endpoints[0], stopping).ConfigureAwait(false);
+
+            // Without a terminal (CI, a service manager, input from a file or a closed pipe) nothing is read: a closed
+            // input must not look like a request to stop.
+            var console = Console.IsInputRedirected ? null : TypedCommands(options, nodes, logger, children, stopping);
+            PrintConnect(options, console);
+            if (console is not null)
+            {
+                await console.RunAsync(stopping).ConfigureAwait(false);
+            }
+
+            await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -68,7 +72,7 @@ internal static class UpCommand
         }
         finally
         {
-            await stopping.CancelAsync().ConfigureAwait(false); // the nodes' exits from here on are expected
+            await signals.StopAsync().ConfigureAwait(false); // the nodes' exits from here on are expected
             CliLog.StoppingNodes(logger, children.Count);
             await Task.WhenAll(children.Select(c => c.StopAsync(nodes, logger))).ConfigureAwait(false);
             foreach (var child in children)
@@ -80,51 +84,25 @@ internal static class UpCommand
         return 0;
     }
 
-    /// <summary>Makes every <c>up</c> a new cluster: the nodes' data directories and logs of an earlier run are deleted.</summary>
-    /// <exception cref="CommandFailedException">The directory cannot be created or cleared.</exception>
-    private static void PrepareDirectory(UpOptions options)
+    /// <summary>
+    /// The commands typed into a <c>hoard up</c> run from a terminal. A node added this way is this process's own, so
+    /// it stops with the others; the cluster stops with it, so its slots do not move away first.
+    /// </summary>
+    private static UpConsole TypedCommands(UpOptions options, NodeClient nodes, ILogger logger, List<NodeProcess> children, CancellationToken stopping)
     {
-        try
-        {
-            Directory.CreateDirectory(options.Directory);
-            foreach (var port in options.Ports)
+        var growth = new ClusterGrowth(options, nodes, logger);
+        return new UpConsole(Console.In, Console.Out)
+            .Add("add-node", "start one more node; it joins as a primary and takes its share of the slots", async cancellationToken =>
             {
-                if (Directory.Exists(options.NodeDirectory(port)))
-                {
-                    Directory.Delete(options.NodeDirectory(port), recursive: true);
-                }
-
-                File.Delete(options.LogPath(port));
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CommandFailedException($"cannot prepare {options.Directory}: {e.Message}");
-        }
-    }
-
-    /// <summary>Null once every node answers PING; else what the first silent node said.</summary>
-    /// <exception cref="CommandFailedException">A node exited.</exception>
-    private static async Task<string?> NotAnsweringAsync(List<NodeProcess> children, NodeClient nodes, CancellationToken cancellationToken)
-    {
-        foreach (var child in children)
-        {
-            if (child.HasExited)
-            {
-                throw new CommandFailedException(child.DescribeExit(lines: 20));
-            }
-
-            try
-            {
-                await nodes.CallAsync(child.Endpoint, ["PING"], cancellationToken).ConfigureAwait(false);
-            }
-            catch (CommandFailedException e)
-            {
-                return e.Message;
-            }
-        }
-
-        return null;
+                var child = await growth.StartNodeAsync(stopping).ConfigureAwait(false);
+                children.Add(child);
+                Console.WriteLine($"  {child.Endpoint}  pid {child.Pid}  log {child.LogPath}");
+                var id = await growth.IdAsync(child.Endpoint, cancellationToken).ConfigureAwait(false);
+                await growth.JoinAsync(child.Endpoint, id, cancellationToken).ConfigureAwait(false);
+                await growth.TakeShareAsync(id, weight: 1, cancellationToken).ConfigureAwait(false);
+                await ClusterStatusCommand.PrintAsync(nodes, growth.Existing, cancellationToken).ConfigureAwait(false);
+            })
+            .Add("status", "print the cluster's status table", cancellationToken => ClusterStatusCommand.PrintAsync(nodes, growth.Existing, cancellationToken));
     }
 
     private static void PrintNodes(UpOptions options, List<NodeProcess> children)
@@ -139,11 +117,18 @@ internal static class UpCommand
         Console.WriteLine();
     }
 
-    private static void PrintConnect(UpOptions options)
+    private static void PrintConnect(UpOptions options, UpConsole? console)
     {
         Console.WriteLine();
         Console.WriteLine("Connect with:");
         Console.WriteLine($"  redis-cli -c -p {options.Port}{(options.Password is null ? "" : " --askpass")}");
+        var directory = options.Directory == UpOptions.DefaultDirectory(options.Port) ? "" : $" --dir {options.Directory}";
+        var password = options.Password is null ? "" : " --requirepass …";
+        Console.WriteLine($"Grow it from another terminal with: hoard up --add-node --port {options.Port}{directory}{password}");
         Console.WriteLine("Ctrl-C or SIGTERM stops every node.");
+        if (console is not null)
+        {
+            Console.WriteLine(console.Hint);
+        }
     }
 }

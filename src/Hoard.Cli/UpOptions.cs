@@ -5,7 +5,8 @@ namespace Hoard.Cli;
 
 /// <summary>
 /// What <c>hoard up [--shards 3] [--replicas 0] [--port 7000] [--dir PATH] [--&lt;redis.conf name&gt; value …]</c>
-/// starts: the nodes' ports, where they keep their data and logs, and the settings passed to every node.
+/// starts: the nodes' ports, where they keep their data and logs, and the settings passed to every node. With
+/// <c>--add-node [--weight 1]</c> it is one more node for the cluster a running <c>hoard up</c> serves on that port.
 /// </summary>
 /// <param name="Shards">How many primaries, each with its share of the slots.</param>
 /// <param name="Replicas">How many replicas each primary gets.</param>
@@ -35,6 +36,18 @@ internal sealed record UpOptions(int Shards, int Replicas, int Port, string Dire
     /// </summary>
     public string Voters => string.Join(',', Ports.Take(NodeCount >= 3 ? 3 : 1).Select(p => new VoterAddress(Host, p, ClusterPort(p))));
 
+    /// <summary>
+    /// Whether this is <c>hoard up --add-node</c>: one node joins the running cluster whose first node is on
+    /// <see cref="Port"/>, instead of a new cluster.
+    /// </summary>
+    public bool AddNode { get; init; }
+
+    /// <summary>
+    /// For <see cref="AddNode"/>: the added node's share of the slots against 1 for each primary already there
+    /// (<c>hoard cluster rebalance --weight</c>).
+    /// </summary>
+    public double Weight { get; init; } = 1;
+
     /// <summary>The nodes' <c>requirepass</c>, which <c>hoard up</c> needs to talk to them.</summary>
     public string? Password => NodeSettings.LastOrDefault(s => s.Name == "requirepass").Value;
 
@@ -42,8 +55,12 @@ internal sealed record UpOptions(int Shards, int Replicas, int Port, string Dire
     /// <exception cref="ConfigurationException">A flag is malformed, out of range, or one <c>hoard up</c> sets itself.</exception>
     public static UpOptions Parse(IReadOnlyList<string> args)
     {
+        // A flag without a value: taken out before the other flags, which all have one.
+        var addNode = args.Contains("--add-node");
+        args = [.. args.Where(a => a != "--add-node")];
         int? shards = null;
-        var replicas = 0;
+        int? replicas = null;
+        double? weight = null;
         int? port = null;
         string? directory = null;
         var settings = new List<(string Name, string Value)>();
@@ -63,6 +80,13 @@ internal sealed record UpOptions(int Shards, int Replicas, int Port, string Dire
                 case "dir":
                     directory = Path.GetFullPath(value);
                     break;
+                case "weight" when !addNode:
+                    throw new ConfigurationException("--weight is the share of the slots of a node added with --add-node");
+                case "weight":
+                    weight = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) && w > 0 && double.IsFinite(w)
+                        ? w
+                        : throw new ConfigurationException($"--weight needs the new node's share of the slots, a number above 0, not '{value}'");
+                    break;
                 case var reserved when SetPerNode.Contains(reserved):
                     throw new ConfigurationException($"--{reserved} is set by hoard up for each node; leave it out");
                 default:
@@ -71,12 +95,17 @@ internal sealed record UpOptions(int Shards, int Replicas, int Port, string Dire
             }
         }
 
-        var (shardCount, first) = (shards ?? 3, port ?? 7000);
-        var count = shardCount * (replicas + 1);
+        if (addNode && (shards ?? replicas) is not null)
+        {
+            throw new ConfigurationException("--add-node adds one primary to the running cluster; --shards and --replicas describe a new cluster, leave them out");
+        }
+
+        var (shardCount, replicaCount, first) = (shards ?? 3, replicas ?? 0, port ?? 7000);
+        var count = shardCount * (replicaCount + 1);
         if (count > MaxNodes)
         {
             throw new ConfigurationException(
-                $"--shards {shardCount} with --replicas {replicas} makes {count} nodes; hoard up starts at most {MaxNodes}");
+                $"--shards {shardCount} with --replicas {replicaCount} makes {count} nodes; hoard up starts at most {MaxNodes}");
         }
 
         var lastClusterPort = ClusterPort(first + count - 1);
@@ -87,8 +116,15 @@ internal sealed record UpOptions(int Shards, int Replicas, int Port, string Dire
                 $"{VoterAddress.ClusterPortOffset}); choose a --port of at most {65535 - VoterAddress.ClusterPortOffset - count + 1}");
         }
 
-        return new UpOptions(shardCount, replicas, first, directory ?? Path.Combine(Path.GetTempPath(), $"hoard-up-{first}"), settings);
+        return new UpOptions(shardCount, replicaCount, first, directory ?? DefaultDirectory(first), settings)
+        {
+            AddNode = addNode,
+            Weight = weight ?? 1,
+        };
     }
+
+    /// <summary>Where the nodes of the cluster whose first node is on <paramref name="port"/> go unless <c>--dir</c> says.</summary>
+    public static string DefaultDirectory(int port) => Path.Combine(Path.GetTempPath(), $"hoard-up-{Text(port)}");
 
     /// <summary>The cluster (consensus) port of the node on client port <paramref name="port"/>.</summary>
     public static int ClusterPort(int port) => port + VoterAddress.ClusterPortOffset;
@@ -100,10 +136,16 @@ internal sealed record UpOptions(int Shards, int Replicas, int Port, string Dire
     public string LogPath(int port) => Path.Combine(Directory, $"node-{Text(port)}.log");
 
     /// <summary>The <c>hoard</c> arguments that run the node on <paramref name="port"/>.</summary>
-    public IReadOnlyList<string> ServeArguments(int port) =>
+    public IReadOnlyList<string> ServeArguments(int port) => ServeArguments(port, Voters);
+
+    /// <summary>
+    /// The <c>hoard</c> arguments that run the node on <paramref name="port"/> with <paramref name="voters"/>, for a
+    /// node that joins a running cluster (its voters must be that cluster's).
+    /// </summary>
+    public IReadOnlyList<string> ServeArguments(int port, string voters) =>
     [
         "serve", "--port", Text(port), "--cluster-enabled", "yes", "--cluster-port", Text(ClusterPort(port)),
-        "--cluster-voters", Voters, "--dir", NodeDirectory(port),
+        "--cluster-voters", voters, "--dir", NodeDirectory(port),
         .. NodeSettings.SelectMany(s => new[] { $"--{s.Name}", s.Value }),
     ];
 

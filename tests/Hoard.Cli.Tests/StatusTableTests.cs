@@ -71,4 +71,49 @@ public class StatusTableTests
         Assert.Contains("majority          no\n", text, StringComparison.Ordinal);
         Assert.Contains("answered by       127.0.0.1:7000 (follower)\n", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WithLinksEachReplicaShowsHowItFollowsItsPrimaryAndASyncItsProgress()
+    {
+        const string E = "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3";
+        const string F = "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff00010203";
+        var nodes = ClusterNodeEntry.ParseAll(
+            $"{A} 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-8191\n" +
+            $"{B} 127.0.0.1:7001@17001 master - 0 0 2 connected 8192-16383\n" +
+            $"{C} 127.0.0.1:7002@17002 slave {A} 0 0 1 connected\n" +
+            $"{D} 127.0.0.1:7003@17003 slave {B} 0 0 2 connected\n" +
+            $"{E} 127.0.0.1:7004@17004 slave {A} 0 0 1 connected\n" +
+            $"{F} 127.0.0.1:7005@17005 slave {B} 0 0 2 connected\n");
+        var links = new Dictionary<string, ReplicaLink>
+        {
+            [C] = ReplicaLink.Parse("# Replication\r\nrole:slave\r\nmaster_link_status:down\r\nmaster_sync_in_progress:1\r\n" +
+                "master_sync_perc:45.00\r\nmaster_sync_keys_total:1000000\r\nmaster_sync_keys_loaded:450000\r\n"),
+            [D] = ReplicaLink.Parse("role:slave\r\nmaster_link_status:up\r\nmaster_sync_in_progress:0\r\n"),
+            [E] = ReplicaLink.Unreachable,
+            [F] = ReplicaLink.Parse("role:slave\r\nmaster_link_status:down\r\nmaster_sync_in_progress:0\r\n"),
+        };
+
+        var expected = """
+            ID        ENDPOINT        ROLE                 LINK                               FLAGS   EPOCH  SLOTS  RANGES
+            5e1c0a9d  127.0.0.1:7000  primary              -                                  myself  1      8192   0-8191
+            c4e6a8b0  127.0.0.1:7002  replica of 5e1c0a9d  syncing 45% (450000/1000000 keys)  -       1      0      -
+            e0e1e2e3  127.0.0.1:7004  replica of 5e1c0a9d  unreachable                        -       1      0      -
+            9b2d4f6a  127.0.0.1:7001  primary              -                                  -       2      8192   8192-16383
+            0d1e2f3a  127.0.0.1:7003  replica of 9b2d4f6a  up                                 -       2      0      -
+            f0f1f2f3  127.0.0.1:7005  replica of 9b2d4f6a  down                               -       2      0      -
+
+            """;
+        var table = StatusTable.Format(nodes, ClusterInfo.Parse(""), links);
+        Assert.Equal(expected.ReplaceLineEndings(), table[..(table.IndexOf("\n\n", StringComparison.Ordinal) + 1)]);
+    }
+
+    [Fact]
+    public void WithoutReplicasThereIsNoLinkColumn()
+    {
+        var nodes = ClusterNodeEntry.ParseAll($"{A} 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383\n");
+
+        var header = StatusTable.Format(nodes, ClusterInfo.Parse(""), new Dictionary<string, ReplicaLink>()).Split('\n')[0];
+
+        Assert.Equal("ID        ENDPOINT        ROLE     FLAGS   EPOCH  SLOTS  RANGES", header);
+    }
 }

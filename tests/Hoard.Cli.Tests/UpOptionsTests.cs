@@ -75,4 +75,31 @@ public class UpOptionsTests
         Assert.Equal([55533, 55534, 55535], UpOptions.Parse(["--port", "55533"]).Ports);
         Assert.Equal("unexpected argument 'fast'", Assert.Throws<ConfigurationException>(() => UpOptions.Parse(["fast"])).Message);
     }
+
+    [Fact]
+    public void AddNodeTakesThePortDirectoryWeightAndNodeSettings()
+    {
+        var options = UpOptions.Parse(["--add-node", "--port", "9000", "--weight", "0.5", "--maxmemory", "100mb"]);
+        Assert.True(options.AddNode);
+        Assert.Equal(9000, options.Port);
+        Assert.Equal(0.5, options.Weight);
+        Assert.Equal(UpOptions.DefaultDirectory(9000), options.Directory);
+        Assert.Equal(
+            ["serve", "--port", "9005", "--cluster-enabled", "yes", "--cluster-port", "19005", "--cluster-voters", "127.0.0.1:9000@19000",
+             "--dir", Path.Combine(options.Directory, "node-9005"), "--maxmemory", "100mb"],
+            options.ServeArguments(9005, "127.0.0.1:9000@19000"));
+        Assert.False(UpOptions.Parse([]).AddNode);
+        Assert.Equal(1, UpOptions.Parse(["--port", "9000", "--add-node"]).Weight);
+    }
+
+    [Theory]
+    [InlineData("--add-node --shards 4", "--add-node adds one primary to the running cluster; --shards and --replicas describe a new cluster, leave them out")]
+    [InlineData("--add-node --replicas 1", "--add-node adds one primary to the running cluster; --shards and --replicas describe a new cluster, leave them out")]
+    [InlineData("--add-node --weight 0", "--weight needs the new node's share of the slots, a number above 0, not '0'")]
+    [InlineData("--add-node --weight lots", "--weight needs the new node's share of the slots, a number above 0, not 'lots'")]
+    [InlineData("--weight 2", "--weight is the share of the slots of a node added with --add-node")]
+    public void AddNodeFlagsThatDoNotFitGetAClearError(string args, string message)
+    {
+        Assert.Equal(message, Assert.Throws<ConfigurationException>(() => UpOptions.Parse(args.Split(' '))).Message);
+    }
 }

@@ -11,7 +11,7 @@ namespace Hoard.IntegrationTests;
 /// <c>hoard up</c>, whether it is asked to (SIGTERM) or killed (SIGKILL). Needs the server's cluster mode.
 /// </summary>
 [Collection(Cluster.LocalCluster.Collection)]
-public class HoardUpTests
+public partial class HoardUpTests
 {
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(30);
@@ -108,9 +108,9 @@ public class HoardUpTests
         }
     }
 
-    private static Process StartUp(int port, out StringBuilder errors, string layout = "--shards 3")
+    private static Process StartUp(int port, out StringBuilder errors, string layout = "--shards 3", Action<ProcessStartInfo>? configure = null)
     {
-        var up = Start($"up {layout} --port {port} --dir \"{DirectoryOf(port)}\"");
+        var up = Start($"up {layout} --port {port} --dir \"{DirectoryOf(port)}\"", configure);
         var captured = new StringBuilder();
         up.ErrorDataReceived += (_, e) =>
         {
