@@ -1,20 +1,26 @@
 namespace Hoard.Server.Cluster;
 
 /// <summary>
-/// MIGRATE in cluster mode: commands on the slots of the keys it moves, while those slots migrate out, are held from
-/// before it reads the keys until it has deleted them here, and then run again — admitted anew, so a command on a key
-/// now gone from here is sent to the target with -ASK. Without it, a command admitted while its key was still here (a
-/// migrating slot serves the keys it has) and run after the deletion would find it gone: a write would create it here
-/// again and the target's copy would miss it (a rebalance under load lost an INCR so), a read would answer nil; and a
-/// key deleted here after it was copied would live on at the target. Redis runs MIGRATE on its one thread, between
-/// commands, so it needs nothing of the kind. Other slots go on; MIGRATEs of other slots run side by side. In a slot
-/// that is not migrating there is nothing to hold: a command after the MIGRATE acts on this node's data, as in Redis.
+/// Commands held on some slots while keys of them change hands, then run again — admitted anew. Two users:
+/// <list type="bullet">
+/// <item>MIGRATE in cluster mode holds the slots of the keys it moves from before it reads them until it has deleted
+/// them here; a command on a key now gone from here is then sent to the target with -ASK. Without it, a command admitted
+/// while its key was still here (a migrating slot serves the keys it has) and run after the deletion would find it
+/// gone: a write would create it here again and the target's copy would miss it (a rebalance under load lost an INCR
+/// so), a read would answer nil; and a key deleted here after it was copied would live on at the target. Redis runs
+/// MIGRATE on its one thread, between commands, so it needs nothing of the kind.</item>
+/// <item>A slot move (<see cref="Moves.SlotExport"/>) holds its slots while the handover commits and the target
+/// starts serving them; held commands then meet the new routes and one -MOVED to a node that serves the slot.</item>
+/// </list>
+/// A held slot's commands wait whether this node's routes run them here, redirect them or serve the slot as migrating
+/// (<see cref="SlotRouter"/>); other slots go on, and holds of other slots run side by side.
 /// </summary>
 /// <remarks>
-/// Paired as <see cref="WritePause"/> is: a command on a migrating slot marks its session running
-/// (<c>ClientSession.BeginWrite</c>, a full fence) before it looks its keys up and then at the holds, and a hold is
-/// raised (a full fence) before it waits for the running sessions, so each such command either is held or finished
-/// before the keys are read.
+/// Paired as <see cref="WritePause"/> is: a write (and any command on a migrating slot) marks its session running
+/// (<c>ClientSession.BeginWrite</c>, a full fence) before it looks at the holds, and a hold is raised (a full fence)
+/// before it waits for the running sessions, so each such command either is held or finished before the hold's work
+/// begins. Reads elsewhere are not marked: one admitted before the hold was raised may still be reading when a move's
+/// handover commits — it reads the data the source still holds then (dropped only after the handover).
 /// </remarks>
 internal sealed class MigrateHold(HoardServer server)
 {
@@ -22,9 +28,9 @@ internal sealed class MigrateHold(HoardServer server)
     public static readonly TimeSpan HoldLimit = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<int, TaskCompletionSource> _held = [];
-    private int _count; // read by every command on a migrating slot: 0 but while a MIGRATE runs
+    private int _count; // read by every keyed command in cluster mode: 0 but while a hold lasts
 
-    /// <summary>For a command on a slot migrating out: what to wait for before it runs again when the slot is held, else null.</summary>
+    /// <summary>For a command on <paramref name="slot"/>: what to wait for before it runs again when the slot is held, else null.</summary>
     public Task? HeldFor(int slot)
     {
         if (Volatile.Read(ref _count) == 0)
@@ -38,7 +44,7 @@ internal sealed class MigrateHold(HoardServer server)
         }
     }
 
-    /// <summary>Runs <paramref name="migrate"/> with writes to <paramref name="slots"/> held, once the writes running have finished.</summary>
+    /// <summary>Runs <paramref name="migrate"/> with commands on <paramref name="slots"/> held, once the writes running have finished.</summary>
     public async Task<T> RunAsync<T>(IReadOnlyCollection<int> slots, Func<Task<T>> migrate)
     {
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -65,7 +71,7 @@ internal sealed class MigrateHold(HoardServer server)
         }
     }
 
-    /// <summary>Marks the slots held, after any other MIGRATE holding one of them let go.</summary>
+    /// <summary>Marks the slots held, after any other hold of one of them let go.</summary>
     private async Task TakeAsync(IReadOnlyCollection<int> slots, TaskCompletionSource hold)
     {
         while (true)

@@ -30,6 +30,7 @@ internal sealed class SlotExport
     private readonly ImportChannel _channel;
     private readonly FrameSink _frame = new();
     private readonly FrameSink _filtered = new();
+    private readonly string _history; // this primary's replication id: a node demoted meanwhile must not hand over
     private long _keys;
     private long _bytes;
     private long _heldSince;
@@ -37,13 +38,14 @@ internal sealed class SlotExport
     private TimeSpan _heldStream;
     private TimeSpan _heldConsensus;
 
-    private SlotExport(HoardServer server, ClusterNodeService cluster, SlotSet slots, StreamFrames stream, ImportChannel channel)
+    private SlotExport(HoardServer server, ClusterNodeService cluster, SlotSet slots, StreamFrames stream, ImportChannel channel, string history)
     {
         _server = server;
         _cluster = cluster;
         _slots = slots;
         _stream = stream;
         _channel = channel;
+        _history = history;
     }
 
     /// <summary>Moves <paramref name="ranges"/> (all owned by this node's shard, claimed) to <paramref name="target"/>'s shard.</summary>
@@ -51,6 +53,7 @@ internal sealed class SlotExport
     public static async Task<SlotMoveResult> RunAsync(HoardServer server, ClusterNodeService cluster, ClusterNode target, ImmutableArray<SlotRange> ranges, SlotSet slots, CancellationToken token)
     {
         var started = Stopwatch.GetTimestamp();
+        var history = server.Replication.ReplicationId;
         var backlog = server.Replication.EnsureBacklog();
 
         // Opened before the walk: every write to the slots from here on reaches the target after the walk's step that
@@ -61,7 +64,7 @@ internal sealed class SlotExport
             await using var channel = await ImportChannel.OpenAsync(target.Host, target.Port, server.Options.RequirePass, token).ConfigureAwait(false);
             string[] begin = ["HOARD.IMPORT", "BEGIN", cluster.MyShardId, .. ranges.SelectMany(r => new[] { Text(r.Start), Text(r.End) })];
             await channel.CallAsync(token, begin).ConfigureAwait(false);
-            var export = new SlotExport(server, cluster, slots, new StreamFrames(backlog, reader), channel);
+            var export = new SlotExport(server, cluster, slots, new StreamFrames(backlog, reader), channel, history);
             await export.WalkAsync(token).ConfigureAwait(false);
             await export.CatchUpAsync(token).ConfigureAwait(false);
             var held = export._heldSince = Stopwatch.GetTimestamp();
@@ -130,6 +133,11 @@ internal sealed class SlotExport
         {
             while (true)
             {
+                if (_server.Replication.ReplicationId != _history || _cluster.Self.Role != NodeRole.Primary)
+                {
+                    return 0; // demoted (and perhaps promoted again) since the walk began: the target lacks what the new primary took
+                }
+
                 epoch = _cluster.Topology.ShardEpoch(shard);
                 var error = await _cluster.ProposeAsync(new SlotsHandedOver(shard, targetShardId, ranges, epoch), limit.Token).ConfigureAwait(false);
                 if (HandedOver(targetShardId))
