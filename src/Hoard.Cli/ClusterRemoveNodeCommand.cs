@@ -9,7 +9,11 @@ namespace Hoard.Cli;
 /// </summary>
 internal static class ClusterRemoveNodeCommand
 {
-    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(3);
+    /// <summary>How long the leaving node must redirect no command before it is forgotten: clients have learned the new owners.</summary>
+    private static readonly TimeSpan QuietTime = TimeSpan.FromSeconds(3);
+
+    /// <summary>The longest the drain waits for clients that keep sending to the leaving node.</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -49,8 +53,7 @@ internal static class ClusterRemoveNodeCommand
 
             // Clients that still send to it learn the new owners from its -MOVED while it is a member; once reset it
             // would know no slots and answer -CLUSTERDOWN.
-            Console.WriteLine($"letting clients learn the new owners for {DrainTime.TotalSeconds:0} s");
-            await Task.Delay(DrainTime, cancellationToken).ConfigureAwait(false);
+            await DrainAsync(nodes, leaving, cancellationToken).ConfigureAwait(false);
             entries = await nodes.ClusterNodesAsync(existing, cancellationToken).ConfigureAwait(false);
         }
 
@@ -103,5 +106,41 @@ internal static class ClusterRemoveNodeCommand
             : throw new CommandFailedException(
                 $"node {id} ({target.Address}) serves {target.SlotCount} slots ({string.Join(',', target.Slots)}); " +
                 "move them to other nodes before removing it");
+    }
+
+    /// <summary>
+    /// Waits until the leaving node redirected no command for <see cref="QuietTime"/> (CLUSTER INFO's
+    /// <c>cluster_redirected_commands</c> stands still), at most <see cref="DrainLimit"/>.
+    /// </summary>
+    private static async Task DrainAsync(NodeClient nodes, ClusterNodeEntry leaving, CancellationToken cancellationToken)
+    {
+        if (!NodeEndpoint.TryParse(leaving.Address, out var node))
+        {
+            return;
+        }
+
+        Console.WriteLine($"letting clients learn the new owners: waiting until {leaving.Address} redirects nothing for {QuietTime.TotalSeconds:0} s (at most {DrainLimit.TotalSeconds:0} s)");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long last = -1;
+        var quietSince = TimeSpan.Zero;
+        while (clock.Elapsed < DrainLimit)
+        {
+            var info = await nodes.CallAsync(node, ["CLUSTER", "INFO"], cancellationToken).ConfigureAwait(false);
+            var redirected = info.Split("\r\n").FirstOrDefault(l => l.StartsWith("cluster_redirected_commands:", StringComparison.Ordinal)) is { } line
+                ? long.Parse(line.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)
+                : 0;
+            if (redirected != last)
+            {
+                (last, quietSince) = (redirected, clock.Elapsed);
+            }
+            else if (clock.Elapsed - quietSince >= QuietTime)
+            {
+                return;
+            }
+
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+        }
+
+        Console.WriteLine($"clients still send to {leaving.Address} after {DrainLimit.TotalSeconds:0} s; removing it anyway");
     }
 }

@@ -60,7 +60,11 @@ public sealed class HoardServer : IAsyncDisposable
         Replication = new ReplicationManager(this, _loggers);
         WritePause = new WritePause(this, _logger, _stopping.Token);
         MigrateHold = new MigrateHold(this);
+        SlotProxy = new Cluster.Moves.SlotProxy(this);
     }
+
+    /// <summary>Runs commands on slots this node handed over moments ago at their new owner (cluster mode).</summary>
+    internal Cluster.Moves.SlotProxy SlotProxy { get; }
 
     /// <summary>The slots Hoard's own slot moves carry into or out of this node (cluster mode).</summary>
     internal Cluster.Moves.SlotClaims SlotClaims { get; } = new();
@@ -185,7 +189,7 @@ public sealed class HoardServer : IAsyncDisposable
             NodeTimeout = TimeSpan.FromMilliseconds(options.NodeTimeoutMs),
         };
         Func<ClusterSettings, IReplicatedState, IConsensusLog> consensus = options.ConsensusFactory ?? ((s, state) => RaftMembership.Create(s, state, _loggers));
-        var router = new SlotRouter(MigrateHold);
+        var router = new SlotRouter(MigrateHold, SlotProxy);
         var cluster = new ClusterNodeService(settings, state => consensus(settings, state), Options.RequirePass, _loggers);
         cluster.ReplicationOffset = () => Replication.Offset;
         cluster.TopologyChanged += topology =>
@@ -261,6 +265,8 @@ public sealed class HoardServer : IAsyncDisposable
         {
             client.Abort();
         }
+
+        SlotProxy.Dispose();
 
         try
         {

@@ -13,9 +13,13 @@ namespace Hoard.Server.Cluster;
 /// redirected (<c>-MOVED</c>, <c>-ASK</c>), or not served at all (<c>-CLUSTERDOWN</c>). Keyless commands run on
 /// this node's own data, as in Redis.
 /// </summary>
-internal sealed class SlotRouter(MigrateHold hold)
+internal sealed class SlotRouter(MigrateHold hold, Moves.SlotProxy proxy)
 {
     private RouteTable _routes = RouteTable.Unserved;
+    private long _redirected;
+
+    /// <summary>Commands on slots this node does not serve that were moved or run elsewhere (CLUSTER INFO's <c>cluster_redirected_commands</c>).</summary>
+    public long Redirected => Interlocked.Read(ref _redirected);
 
     /// <summary>The epoch of the topology the routes follow.</summary>
     public long Epoch => Volatile.Read(ref _routes).Epoch;
@@ -41,12 +45,14 @@ internal sealed class SlotRouter(MigrateHold hold)
     /// caller runs the command again once it completes. Held whether the slot is served here or moved: a slot handed
     /// over is moved only once its new owner serves it. <paramref name="marked"/> says the session was marked running
     /// (<c>BeginWrite</c>) before the keys were looked up, as a command on a slot migrating out is; the caller ends the
-    /// mark (see <c>CommandDispatcher</c>).
+    /// mark (see <c>CommandDispatcher</c>). A read or write on a slot this node handed over moments ago returns false
+    /// with <paramref name="proxied"/> (nothing written): the caller runs it there (<see cref="Moves.SlotProxy"/>).
     /// </summary>
-    public bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer args, Database database, ref RespWriter writer, out bool marked, out Task? held)
+    public bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer args, Database database, ref RespWriter writer, out bool marked, out Task? held, out Moves.SlotProxy.Handover? proxied)
     {
         marked = false;
         held = null;
+        proxied = null;
         var last = definition.LastKey < 0 ? args.Count + definition.LastKey : Math.Min(definition.LastKey, args.Count - 1);
         var step = Math.Max(definition.Step, 1);
         var slot = -1;
@@ -97,7 +103,13 @@ internal sealed class SlotRouter(MigrateHold hold)
                 return true;
             case RouteKind.Migrating:
                 return AdmitMigrating(definition, args, last, step, slot, routes, database, ref writer);
+            case RouteKind.Moved when (definition.Flags & (CommandFlags.Write | CommandFlags.ReadOnly)) != 0
+                && (definition.Flags & CommandFlags.PubSub) == 0 && proxy.TargetOf(slot) is { } handover:
+                Interlocked.Increment(ref _redirected);
+                proxied = handover;
+                return false;
             default:
+                Interlocked.Increment(ref _redirected);
                 Redirect(ref writer, "MOVED "u8, slot, routes.TargetOf(slot));
                 return false;
         }

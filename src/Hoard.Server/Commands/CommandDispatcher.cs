@@ -54,7 +54,7 @@ public sealed class CommandDispatcher
             return; // runs again once the pause ended
         }
 
-        if (!Admit(session, definition, command, writes, ref writer, out var marked, out var held))
+        if (!Admit(session, definition, command, writes, ref writer, out var marked, out var held, out var proxied))
         {
             if (writes || marked)
             {
@@ -67,6 +67,10 @@ public sealed class CommandDispatcher
                 // anew (a key gone is asked for at the target, a slot handed over is moved there).
                 command.EnsureOwned();
                 session.Deferred = RunAfterMigrateAsync(session, command, held);
+            }
+            else if (proxied is not null)
+            {
+                session.Deferred = _server.SlotProxy.RunAsync(proxied, [.. Enumerable.Range(0, command.Count).Select(i => command[i].ToArray())], session.Protocol);
             }
 
             return;
@@ -115,12 +119,13 @@ public sealed class CommandDispatcher
     }
 
     /// <summary>Routing in cluster mode, then the write gate; false after writing the redirect or error.</summary>
-    private bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer command, bool writes, ref RespWriter writer, out bool marked, out Task? held)
+    private bool Admit(ClientSession session, CommandDefinition definition, CommandBuffer command, bool writes, ref RespWriter writer, out bool marked, out Task? held, out Hoard.Server.Cluster.Moves.SlotProxy.Handover? proxied)
     {
         marked = false;
         held = null;
+        proxied = null;
         if (definition.FirstKey != 0 && _server.Router is { } router
-            && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer, out marked, out held))
+            && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer, out marked, out held, out proxied))
         {
             return false; // redirected or refused, as Redis does before running a command
         }

@@ -8,8 +8,7 @@ namespace Hoard.IntegrationTests.Cluster;
 /// <summary>
 /// <c>hoard cluster add-node</c>, <c>rebalance</c> and <c>remove-node</c> on a live cluster under a mixed load from
 /// StackExchange.Redis (writes, reads, INCR counters, MGET over hash-tagged keys): every acknowledged write is there
-/// at the end, counters equal the increments acknowledged, and the clients see no error but, rarely, a second redirect
-/// for a slot moved twice in a row (see below).
+/// at the end, counters equal the increments acknowledged, and the clients see no error.
 /// </summary>
 [Trait("Category", "Cluster")]
 [Collection(LocalCluster.Collection)]
@@ -19,7 +18,6 @@ public class GrowShrinkTests(ITestOutputHelper output)
     private const int Writers = 4;
     private const int Counters = 50;
     private const int Tags = 50;
-    private const int MaxSecondRedirects = 10;
 
     // 4,096 slots each way, in batches of 512 slots with a committed change each: seconds.
     private static readonly TimeSpan MovesBound = TimeSpan.FromSeconds(120);
@@ -61,12 +59,10 @@ public class GrowShrinkTests(ITestOutputHelper output)
         output.WriteLine(load.Summary());
 
         // Hoard's own slot moves hold a slot's commands while it changes hands and answer them with one -MOVED to a
-        // target that already serves it. What is left (docs/cluster.md, "Moving slots"): a slot moved twice in a few
-        // seconds (here into the newcomer, then out of it) that the client has not used in between is still mapped
-        // to its first owner; if that node has not applied the second handover yet (milliseconds after it commits),
-        // it redirects to the newcomer, which redirects again — StackExchange.Redis follows one redirect.
-        Assert.All(load.Errors, e => Assert.Contains("but CommandFlags.NoRedirect was specified", e, StringComparison.Ordinal));
-        Assert.True(load.Errors.Count <= MaxSecondRedirects, load.Summary());
+        // target that already serves it; a client that reached the source through a redirect already (a slot moved
+        // twice in a row, its first owner not yet aware of the second move) is served through the source instead
+        // (docs/cluster.md, "Moving slots"). The clients see no error at all.
+        Assert.True(load.Errors.IsEmpty, load.Summary());
         Assert.True(load.Writes > 1000, $"only {load.Writes} writes ran");
         foreach (var (key, value) in load.Acknowledged)
         {

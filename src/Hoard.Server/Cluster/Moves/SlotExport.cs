@@ -68,7 +68,7 @@ internal sealed class SlotExport
             await export.WalkAsync(token).ConfigureAwait(false);
             await export.CatchUpAsync(token).ConfigureAwait(false);
             var held = export._heldSince = Stopwatch.GetTimestamp();
-            var epoch = await server.MigrateHold.RunAsync([.. slots.Slots()], () => export.HandOverAsync(target.ShardId, ranges, token)).ConfigureAwait(false);
+            var epoch = await server.MigrateHold.RunAsync([.. slots.Slots()], () => export.HandOverAsync(target, ranges, token)).ConfigureAwait(false);
             var heldFor = Stopwatch.GetElapsedTime(held);
             return epoch > 0
                 ? new SlotMoveResult(export._keys, export._bytes, Stopwatch.GetElapsedTime(started), heldFor, export._heldWaiting, export._heldStream, export._heldConsensus)
@@ -117,7 +117,7 @@ internal sealed class SlotExport
     /// With the slots' commands held and the running writes finished: the last of the stream, then the handover. Returns
     /// the epoch the target owns the slots at (the target serves them before this returns), or 0 when they stay here.
     /// </summary>
-    private async Task<long> HandOverAsync(string targetShardId, ImmutableArray<SlotRange> ranges, CancellationToken token)
+    private async Task<long> HandOverAsync(ClusterNode target, ImmutableArray<SlotRange> ranges, CancellationToken token)
     {
         var held = Stopwatch.GetTimestamp();
         _heldWaiting = Stopwatch.GetElapsedTime(_heldSince, held);
@@ -126,6 +126,7 @@ internal sealed class SlotExport
         _heldStream = Stopwatch.GetElapsedTime(held);
 
         var shard = _cluster.MyShardId;
+        var targetShardId = target.ShardId;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
         limit.CancelAfter(HandoverLimit);
         long epoch = 0;
@@ -194,6 +195,7 @@ internal sealed class SlotExport
             // The target learns the topology by itself; clients may meet one redirect more meanwhile.
         }
 
+        _server.SlotProxy.Add(_slots, target.Host, target.Port); // before the held commands run again: they may be proxied
         return committed;
     }
 

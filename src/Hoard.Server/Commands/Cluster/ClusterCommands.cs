@@ -57,7 +57,7 @@ internal static class ClusterCommands
             return;
         }
 
-        var extras = new ClusterInfoExtras(cluster.IsVoter, cluster.HasQuorum, cluster.Leader?.ToString());
+        var extras = new ClusterInfoExtras(cluster.IsVoter, cluster.HasQuorum, cluster.Leader?.ToString(), Redirected: c.Server.Router?.Redirected ?? 0);
         c.Writer.WriteVerbatim(Encoding.UTF8.GetBytes(ClusterReplies.Info(cluster.Topology, cluster.Self, extras)));
     }
 

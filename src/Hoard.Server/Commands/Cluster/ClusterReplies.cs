@@ -71,6 +71,7 @@ internal static partial class ClusterReplies
         Line(text, "cluster_consensus_role", extras.IsVoter ? "voter" : "follower");
         Line(text, "cluster_consensus", extras.HasQuorum ? "ok" : "no-majority");
         Line(text, "cluster_consensus_leader", extras.LeaderEndpoint ?? "-");
+        Line(text, "cluster_redirected_commands", extras.Redirected);
         return text.ToString();
     }
 
