@@ -1,4 +1,4 @@
-// ClusterBench: how fast a Hoard cluster's topology moves, on real `hoard serve` processes started here on free
+// ClusterBench: how fast a Hoard cluster's topology and slots move, on real `hoard serve` processes started here on free
 // loopback ports (in a temporary directory, all killed at the end, on failure and on Ctrl-C/SIGTERM too).
 //
 //   bench/cluster.sh changes  [--changes 50] [--nodes 4] [--probe route|epoch] [--poll-pause-ms 0] [--csv FILE]
@@ -16,6 +16,13 @@
 //       BacklogPolicy.FailFast (a command for a disconnected node goes to another node, which answers MOVED) instead
 //       of its default (queue it for the dead node until it reconnects or the command times out, 5 s).
 //       HOARD_BENCH_CLIENT_LOG=1 prints the client's own log, the kill and failed probes, stamped in ms.
+//   bench/cluster.sh move [--gb 1] [--value-bytes 1000] [--slots N] [--rate 64mb|0] [--probes 4] [--load-clients 4]
+//                         [--pipeline 16] [--before-ms 5000]
+//       2 primaries (node 0 the one voter), formed; node 0's first --slots slots (default: all its 8192) filled with --gb GiB of
+//       --value-bytes values; then HOARD.MOVESLOTS moves them to node 1 (--rate: CONFIG SET cluster-move-max-rate
+//       first): MiB/s, keys, held_us, both nodes' used_memory; write probes (SET one at a time round the moving slots,
+//       following MOVED): latency percentiles, the longest pause in a slot (target <= 50 ms), redirects per slot per
+//       probe (target 1), errors; a pipelined GET/SET load over all slots: ops/s before and during the move, ratio.
 //
 // Exit code 0 = measured (targets are reported, not enforced), 1 = the cluster failed a bounded wait, 2 = bad
 // arguments, 130 = interrupted.
@@ -23,8 +30,9 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Hoard.Bench.ClusterBench;
+using Hoard.Storage.Keys;
 
-if (args.Length == 0 || args[0] is not ("changes" or "failover" or "primary-failover"))
+if (args.Length == 0 || args[0] is not ("changes" or "failover" or "primary-failover" or "move"))
 {
     return Usage();
 }
@@ -42,6 +50,14 @@ var client = ClientSetting.Default;
 var epochProbe = false;
 var pauseMs = 0.0;
 string? csv = null;
+var gb = 1.0;
+var valueBytes = 1000;
+int? slots = null;
+string? rate = null;
+var probes = 4;
+var loadClients = 4;
+var pipeline = 16;
+var beforeMs = 5000;
 for (var i = 1; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -65,6 +81,14 @@ for (var i = 1; i < args.Length; i++)
             var c => throw new ArgumentException($"unknown client setting {c}"),
         };
         break;
+        case "--gb" when mode == "move": gb = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--value-bytes" when mode == "move": valueBytes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--slots" when mode == "move": slots = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--rate" when mode == "move": rate = Next(); break;
+        case "--probes" when mode == "move": probes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--load-clients" when mode == "move": loadClients = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--pipeline" when mode == "move": pipeline = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--before-ms" when mode == "move": beforeMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         default: return Usage();
     }
 }
@@ -76,10 +100,18 @@ if (changes < 1 || nodes is < 3 or > 16 || trials < 1 || pauseMs < 0 || nodeTime
     return 2;
 }
 
+if (gb <= 0 || valueBytes < 1 || slots is < 1 or > HashSlot.Count / 2 || probes < 1 || loadClients < 1 || pipeline < 1 || beforeMs < 100)
+{
+    Console.Error.WriteLine($"need --gb > 0, --value-bytes >= 1, 1 <= --slots <= {HashSlot.Count / 2}, --probes >= 1, --load-clients >= 1, "
+        + "--pipeline >= 1, --before-ms >= 100");
+    return 2;
+}
+
 using var cluster = mode switch
 {
     "changes" => new HoardCluster(nodes, voters: 3),
     "failover" => new HoardCluster(3, voters: 3),
+    "move" => new HoardCluster(2, voters: 1), // the consensus group takes 1, 3 or 5 voters
     _ => new HoardCluster(6, voters: 3, nodeTimeout),
 };
 using var interrupted = new CancellationTokenSource();
@@ -102,6 +134,10 @@ try
     else if (mode == "failover")
     {
         Failover.Run(trials, cluster, interrupted.Token);
+    }
+    else if (mode == "move")
+    {
+        SlotMove.Run(new MoveOptions(gb, valueBytes, slots, rate, probes, loadClients, pipeline, TimeSpan.FromMilliseconds(beforeMs)), cluster, interrupted.Token);
     }
     else
     {
@@ -129,5 +165,6 @@ static int Usage()
     Console.Error.WriteLine("usage: ClusterBench changes [--changes 50] [--nodes 4] [--probe route|epoch] [--poll-pause-ms 0] [--csv FILE]");
     Console.Error.WriteLine("       ClusterBench failover [--trials 10]");
     Console.Error.WriteLine("       ClusterBench primary-failover [--trials 10] [--node-timeout 1500] [--kill-leader] [--writers 4] [--load-ms 1000] [--wait-ms 200] [--client default|fail-fast]");
+    Console.Error.WriteLine("       ClusterBench move [--gb 1] [--value-bytes 1000] [--slots N] [--rate 64mb|0] [--probes 4] [--load-clients 4] [--pipeline 16] [--before-ms 5000]");
     return 2;
 }

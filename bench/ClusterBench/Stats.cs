@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Hoard.Bench.ClusterBench;
 
-/// <summary>Median, 90th percentile (nearest rank), min and max of a set of milliseconds, and their printing.</summary>
+/// <summary>Median, percentiles (nearest rank), min and max of a set of milliseconds, and their printing.</summary>
 internal static class Stats
 {
     public static double Median(IReadOnlyList<double> values)
@@ -12,11 +12,11 @@ internal static class Stats
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    public static double P90(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Max(0, (int)Math.Ceiling(0.9 * sorted.Length) - 1)];
-    }
+    public static double P90(IReadOnlyList<double> values) => Percentile(values.Order().ToArray(), 0.9);
+
+    /// <summary>The <paramref name="fraction"/> percentile (nearest rank) of values sorted ascending.</summary>
+    public static double Percentile(double[] sorted, double fraction) =>
+        sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
 
     /// <summary>A table row: the label, then median, p90, min and max in ms (dashes when there are no values).</summary>
     public static string Row(string label, IReadOnlyList<double> values) => values.Count == 0
