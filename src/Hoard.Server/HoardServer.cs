@@ -205,16 +205,18 @@ public sealed class HoardServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until no session is marked running (<c>ClientSession.BeginWrite</c>): after a pause or hold was raised, the
-    /// commands that had not seen it have finished. A write is microseconds of work: spin first (a yield would queue
+    /// Waits until the write each session had marked running (<c>ClientSession.BeginWrite</c>), if any, has finished:
+    /// after a pause or hold was raised, the commands that had not seen it have finished (a session's next write sees
+    /// it, so a busy pipeline is not waited for to go idle). A write is microseconds of work: spin first (a yield would queue
     /// behind every client's work on a busy node), then sleep.
     /// </summary>
     internal async Task WaitForRunningWritesAsync(CancellationToken cancellationToken)
     {
         foreach (var session in Clients)
         {
+            var running = session.WriteState;
             var spinner = default(SpinWait);
-            while (session.IsWriting)
+            while ((running & 1) != 0 && session.WriteState == running)
             {
                 if (spinner.Count < RunningWriteSpins)
                 {

@@ -94,22 +94,41 @@ public sealed class ClientSession
     public long LastWriteOffset { get; set; }
 
     /// <summary>
-    /// Whether a write of this client is running: marked before it checks the write pause, cleared once it finished.
-    /// A primary that pauses its writes for a manual failover waits for these before it takes its stream offset
-    /// (<see cref="Cluster.WritePause"/>).
+    /// Which write of this client runs: odd while one is marked running (before it checks the write pause and the
+    /// holds), even once it finished; every write moves it on. A primary that pauses its writes for a manual failover,
+    /// or holds slots, waits until each session's state is even or has moved on from what it read: the write running
+    /// then has finished, and any later one saw the pause (<see cref="Cluster.WritePause"/>, <see cref="Cluster.MigrateHold"/>).
     /// </summary>
-    public bool IsWriting => Volatile.Read(ref _writing) != 0;
+    public long WriteState => Volatile.Read(ref _writeState);
 
-    private int _writing;
+    private long _writeState;
 
     /// <summary>
     /// Marks a write as running, before it checks the write pause. A full fence (on this session's own cache line): the
-    /// check cannot be seen to happen before the mark, so a pause either is seen by the write or waits for it.
+    /// check cannot be seen to happen before the mark, so a pause either is seen by the write or waits for it. Only the
+    /// session's own connection calls it; a second mark (a command on a migrating slot is marked by routing too) keeps
+    /// the first.
     /// </summary>
-    internal void BeginWrite() => Interlocked.Exchange(ref _writing, 1);
+    internal void BeginWrite()
+    {
+        if ((_writeState & 1) == 0)
+        {
+            Interlocked.Increment(ref _writeState);
+        }
+        else
+        {
+            Interlocked.MemoryBarrier();
+        }
+    }
 
     /// <summary>Marks the write as finished; a release, so its change and stream record are visible first.</summary>
-    internal void EndWrite() => Volatile.Write(ref _writing, 0);
+    internal void EndWrite()
+    {
+        if ((_writeState & 1) != 0)
+        {
+            Volatile.Write(ref _writeState, _writeState + 1);
+        }
+    }
 
     /// <summary>A reply the last command deferred (<see cref="Commands.CommandContext.Defer"/>), until it is written.</summary>
     public Task<Commands.DeferredReply>? Deferred { get; set; }

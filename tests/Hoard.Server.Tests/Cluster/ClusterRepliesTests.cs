@@ -173,7 +173,7 @@ public sealed partial class ClusterRepliesTests
     [Fact]
     public void Info_of_a_healthy_cluster()
     {
-        var extras = new ClusterInfoExtras(IsVoter: true, HasQuorum: true, LeaderEndpoint: "127.0.0.1:17001", MessagesSent: 10, MessagesReceived: 12);
+        var extras = new ClusterInfoExtras(IsVoter: true, HasQuorum: true, LeaderEndpoint: "127.0.0.1:17001", MessagesSent: 10, MessagesReceived: 12, Redirected: 7);
 
         var expected =
             "cluster_state:ok\r\n" +
@@ -190,7 +190,8 @@ public sealed partial class ClusterRepliesTests
             "total_cluster_links_buffer_limit_exceeded:0\r\n" +
             "cluster_consensus_role:voter\r\n" +
             "cluster_consensus:ok\r\n" +
-            "cluster_consensus_leader:127.0.0.1:17001\r\n";
+            "cluster_consensus_leader:127.0.0.1:17001\r\n" +
+            "cluster_redirected_commands:7\r\n";
         var t = ThreeShards();
 
         Assert.Equal(expected, ClusterReplies.Info(t, Row(t, B), extras));
