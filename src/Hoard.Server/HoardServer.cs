@@ -207,25 +207,29 @@ public sealed class HoardServer : IAsyncDisposable
     /// <summary>
     /// Waits until the write each session had marked running (<c>ClientSession.BeginWrite</c>), if any, has finished:
     /// after a pause or hold was raised, the commands that had not seen it have finished (a session's next write sees
-    /// it, so a busy pipeline is not waited for to go idle). A write is microseconds of work: spin first (a yield would queue
-    /// behind every client's work on a busy node), then sleep.
+    /// it, so a busy pipeline is not waited for to go idle). A write is microseconds of work: spin first (a yield
+    /// would queue behind every client's work on a busy node), then sleep.
     /// </summary>
     internal async Task WaitForRunningWritesAsync(CancellationToken cancellationToken)
     {
-        foreach (var session in Clients)
+        // All at once: the wait is the longest of the writes running, not their sum.
+        var running = Clients.Select(s => (Session: s, State: s.WriteState)).Where(r => (r.State & 1) != 0).ToList();
+        var spinner = default(SpinWait);
+        while (true)
         {
-            var running = session.WriteState;
-            var spinner = default(SpinWait);
-            while ((running & 1) != 0 && session.WriteState == running)
+            running.RemoveAll(r => r.Session.WriteState != r.State);
+            if (running.Count == 0)
             {
-                if (spinner.Count < RunningWriteSpins)
-                {
-                    spinner.SpinOnce(sleep1Threshold: -1);
-                }
-                else
-                {
-                    await Task.Delay(1, cancellationToken).ConfigureAwait(false);
-                }
+                return;
+            }
+
+            if (spinner.Count < RunningWriteSpins)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+            else
+            {
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -27,7 +27,8 @@ internal sealed class MigrateHold(HoardServer server)
     /// <summary>The longest a held command waits: a handover the group cannot commit outlasts it.</summary>
     public static readonly TimeSpan HoldLimit = TimeSpan.FromSeconds(10);
 
-    private readonly Dictionary<int, TaskCompletionSource> _held = [];
+    private readonly Lock _gate = new(); // taking and letting go; commands read without it
+    private readonly TaskCompletionSource?[] _held = new TaskCompletionSource?[Storage.Keys.HashSlot.Count];
     private int _count; // read by every keyed command in cluster mode: 0 but while a hold lasts
 
     /// <summary>For a command on <paramref name="slot"/>: what to wait for before it runs again when the slot is held, else null.</summary>
@@ -38,10 +39,7 @@ internal sealed class MigrateHold(HoardServer server)
             return null;
         }
 
-        lock (_held)
-        {
-            return _held.TryGetValue(slot, out var hold) ? hold.Task : null;
-        }
+        return Volatile.Read(ref _held[slot])?.Task;
     }
 
     /// <summary>Runs <paramref name="migrate"/> with commands on <paramref name="slots"/> held, once the writes running have finished.</summary>
@@ -57,11 +55,11 @@ internal sealed class MigrateHold(HoardServer server)
         }
         finally
         {
-            lock (_held)
+            lock (_gate)
             {
                 foreach (var slot in slots)
                 {
-                    _held.Remove(slot);
+                    Volatile.Write(ref _held[slot], null);
                 }
 
                 Interlocked.Add(ref _count, -slots.Count);
@@ -77,11 +75,11 @@ internal sealed class MigrateHold(HoardServer server)
         while (true)
         {
             Task? busy = null;
-            lock (_held)
+            lock (_gate)
             {
                 foreach (var slot in slots)
                 {
-                    if (_held.TryGetValue(slot, out var other))
+                    if (_held[slot] is { } other)
                     {
                         busy = other.Task;
                         break;
@@ -92,7 +90,7 @@ internal sealed class MigrateHold(HoardServer server)
                 {
                     foreach (var slot in slots)
                     {
-                        _held[slot] = hold;
+                        Volatile.Write(ref _held[slot], hold);
                     }
 
                     Interlocked.Add(ref _count, slots.Count); // a full fence, paired with ClientSession.BeginWrite
