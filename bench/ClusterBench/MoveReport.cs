@@ -12,7 +12,7 @@ internal static class MoveReport
     public static void Setup(MoveOptions o, int start, int end, long keys, long rate) => Console.WriteLine(
         FormattableString.Invariant($"move: 2 primaries (node 0 the one voter); slots {start}-{end} of node 0 move to node 1; {o.Gb:0.###} GiB = {keys:N0} keys x {o.ValueBytes} B there; ")
         + FormattableString.Invariant($"cluster-move-max-rate {(rate == 0 ? "0 (unpaced)" : FormattableString.Invariant($"{rate / MiB:0.#} MiB/s"))}{(o.Rate is null ? " (node default)" : "")}; ")
-        + FormattableString.Invariant($"{o.Probes} write probes; load {o.LoadClients} clients x pipeline {o.Pipeline}; {Environment.ProcessorCount} cores, load average {Stats.LoadAverage()}"));
+        + FormattableString.Invariant($"{(o.Cold ? "each node's first move" : "after a warm-up move of an empty slot each way")}; {o.Probes} write probes; load {o.LoadClients} clients x pipeline {o.Pipeline}; {Environment.ProcessorCount} cores, load average {Stats.LoadAverage()}"));
 
     public static void Results(MoveOptions o, MoveMeasure m, MoveProbe probe, MixedLoad load)
     {

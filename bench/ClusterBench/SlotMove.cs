@@ -14,7 +14,8 @@ namespace Hoard.Bench.ClusterBench;
 /// <param name="LoadClients">How many clients the load (<see cref="MixedLoad"/>) runs.</param>
 /// <param name="Pipeline">How many commands each load client sends at once.</param>
 /// <param name="Before">How long the load runs before the move, to measure its throughput without one.</param>
-internal sealed record MoveOptions(double Gb, int ValueBytes, int? Slots, string? Rate, int Probes, int LoadClients, int Pipeline, TimeSpan Before);
+/// <param name="Cold">Whether the measured move is each node's first (no warm-up move of an empty slot each way).</param>
+internal sealed record MoveOptions(double Gb, int ValueBytes, int? Slots, string? Rate, int Probes, int LoadClients, int Pipeline, TimeSpan Before, bool Cold);
 
 /// <summary>What one move measured, for <see cref="MoveReport"/>.</summary>
 internal sealed record MoveMeasure(
@@ -41,6 +42,11 @@ internal static class SlotMove
         cluster.StartAll();
         cluster.Form();
         var ranges = SlotRange.SplitEvenly(2);
+        if (!options.Cold)
+        {
+            WarmUp(cluster, ranges[1].Start);
+        }
+
         var start = ranges[0].Start;
         var end = options.Slots is { } n ? start + n - 1 : ranges[0].End;
         if (options.Rate is { } setting && cluster.Call(0, "CONFIG", "SET", "cluster-move-max-rate", setting) is not "OK" and var refused)
@@ -94,6 +100,24 @@ internal static class SlotMove
         {
             probe.Cancel();
             load.Cancel();
+        }
+    }
+
+    /// <summary>
+    /// Moves empty slot <paramref name="slot"/> of node 1 to node 0 and back: each node's export and import code has run
+    /// once (compiled), as on any node after its first move.
+    /// </summary>
+    private static void WarmUp(HoardCluster cluster, int slot)
+    {
+        foreach (var (from, to) in new[] { (1, 0), (0, 1) })
+        {
+            // The other node may still be dropping the first move's (no) keys: TRYAGAIN until it let go of the slot.
+            HoardCluster.WaitUntil($"the warm-up move from node {from}", () => cluster.Call(from, "HOARD.MOVESLOTS", cluster.Ids[to], slot, slot) switch
+            {
+                string => true,
+                RespError { Message: var e } when e.StartsWith("TRYAGAIN", StringComparison.Ordinal) => false,
+                var other => throw new InvalidOperationException($"the warm-up HOARD.MOVESLOTS answered {(other as RespError)?.Message ?? other}"),
+            });
         }
     }
 
