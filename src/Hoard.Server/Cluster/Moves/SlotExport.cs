@@ -67,13 +67,18 @@ internal sealed class SlotExport
             var export = new SlotExport(server, cluster, slots, new StreamFrames(backlog, reader), channel, history);
             await export.WalkAsync(token).ConfigureAwait(false);
             await export.CatchUpAsync(token).ConfigureAwait(false);
+            await server.SlotProxy.PrepareAsync(target.Host, target.Port).ConfigureAwait(false);
             int[] held = [.. slots.Slots()];
             export._heldSince = Stopwatch.GetTimestamp();
             var epoch = await server.MigrateHold.RunAsync(held, () => export.HandOverAsync(target, ranges, token)).ConfigureAwait(false);
             var heldFor = Stopwatch.GetElapsedTime(export._heldSince);
-            return epoch > 0
-                ? new SlotMoveResult(export._keys, export._bytes, Stopwatch.GetElapsedTime(started), heldFor, export._heldWaiting, export._heldStream, export._heldConsensus)
-                : throw new SlotMoveException("TRYAGAIN the handover did not commit; the slots stay with their source");
+            if (epoch == 0)
+            {
+                server.SlotProxy.Dispose(); // the connection prepared for it goes (others reopen when needed)
+                throw new SlotMoveException("TRYAGAIN the handover did not commit; the slots stay with their source");
+            }
+
+            return new SlotMoveResult(export._keys, export._bytes, Stopwatch.GetElapsedTime(started), heldFor, export._heldWaiting, export._heldStream, export._heldConsensus);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
