@@ -299,8 +299,18 @@ public static class TopologyApply
             return Reject(t, "invalid slot range or target shard");
         }
 
-        var slots = e.Ranges.SelectMany(r => Enumerable.Range(r.Start, r.End - r.Start + 1)).ToList();
-        if (slots.All(slot => t.ShardOfSlot(slot) == e.TargetShardId))
+        // Plain loops: a rebalance hands over hundreds of slots at a time, and the leader applies each entry twice (to
+        // check it, then committed) while the source holds the slots' commands.
+        var done = true;
+        foreach (var range in e.Ranges)
+        {
+            for (var slot = range.Start; slot <= range.End && done; slot++)
+            {
+                done = t.ShardOfSlot(slot) == e.TargetShardId;
+            }
+        }
+
+        if (done)
         {
             return Unchanged(t); // already so
         }
@@ -311,18 +321,26 @@ public static class TopologyApply
             return Stale(t);
         }
 
-        if (slots.FirstOrDefault(slot => t.ShardOfSlot(slot) != e.SourceShardId, -1) is var foreign and >= 0)
-        {
-            return Reject(t, $"I'm not the owner of hash slot {foreign}");
-        }
-
         var owners = t.CopySlotOwners();
-        foreach (var slot in slots)
+        var migrations = t.Migrations;
+        foreach (var range in e.Ranges)
         {
-            owners[slot] = e.TargetShardId;
+            for (var slot = range.Start; slot <= range.End; slot++)
+            {
+                if (owners[slot] != e.SourceShardId)
+                {
+                    return Reject(t, $"I'm not the owner of hash slot {slot}");
+                }
+
+                owners[slot] = e.TargetShardId;
+                if (!migrations.IsEmpty)
+                {
+                    migrations = migrations.Remove(slot);
+                }
+            }
         }
 
-        return Changed(t, [e.SourceShardId, e.TargetShardId], slotOwners: owners, migrations: t.Migrations.RemoveRange(slots));
+        return Changed(t, [e.SourceShardId, e.TargetShardId], slotOwners: owners, migrations: migrations);
     }
 
     private static ApplyResult ChangeHealth(ClusterTopology t, NodeHealthChanged e)

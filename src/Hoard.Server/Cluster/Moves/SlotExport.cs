@@ -208,7 +208,15 @@ internal sealed class SlotExport
     private bool HandedOver(string targetShardId)
     {
         var topology = _cluster.Topology;
-        return _slots.Slots().All(s => topology.ShardOfSlot(s) == targetShardId);
+        for (var slot = 0; slot < HashSlot.Count; slot++)
+        {
+            if (_slots.Contains(slot) && topology.ShardOfSlot(slot) != targetShardId)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The slots' records appended to the stream since the last call; returns the stream bytes read.</summary>

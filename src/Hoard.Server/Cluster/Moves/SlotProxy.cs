@@ -34,23 +34,12 @@ internal sealed class SlotProxy(HoardServer server) : IDisposable
     }
 
     /// <summary>
-    /// Before a handover to the node at <paramref name="host"/>:<paramref name="port"/>: opens a connection to it (for RESP2
-    /// clients, most of them), so the commands held during the handover do not wait for one when they run again.
+    /// Before a handover to the node at <paramref name="host"/>:<paramref name="port"/>: runs a PING there the way held
+    /// commands will run (for RESP2 clients, most of them), so when they run again after the handover the connection is
+    /// open and the code has run once.
     /// </summary>
-    public async Task PrepareAsync(string host, int port)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(server.Stopping);
-        limit.CancelAfter(CallLimit);
-        try
-        {
-            var connection = await ProxyConnection.OpenAsync(host, port, server.Options.RequirePass, RespVersion.Resp2, limit.Token).ConfigureAwait(false);
-            _idle.GetOrAdd((host, port, RespVersion.Resp2), _ => []).Add(connection);
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
-        {
-            // The held commands open one when they need it.
-        }
-    }
+    public Task PrepareAsync(string host, int port) =>
+        RunAsync(new Handover(new SlotSet(), host, port, 0), ["PING"u8.ToArray()], RespVersion.Resp2);
 
     /// <summary>The node a command on <paramref name="slot"/> (which this node's routes redirect) runs at now, or null.</summary>
     public Handover? TargetOf(int slot)
