@@ -17,12 +17,10 @@ internal sealed class MixedLoad
 
     private readonly int[] _portOf;
     private readonly int _pipeline;
-    private readonly Task[] _clients;
-    private readonly CancellationTokenSource _stop;
+    private readonly LoopThreads _clients;
     private readonly string[] _keys = [.. Enumerable.Range(0, Keys).Select(Key)];
     private readonly int[] _slotOf;
     private long _completed;
-    private int _cancelled;
     private long _redirects;
     private int _errors;
     private string? _firstError;
@@ -31,8 +29,7 @@ internal sealed class MixedLoad
     {
         _portOf = portOf;
         _pipeline = pipeline;
-        _clients = new Task[clients];
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        _clients = new LoopThreads(clients, token);
         _slotOf = [.. _keys.Select(SlotTags.SlotOf)];
     }
 
@@ -67,20 +64,13 @@ internal sealed class MixedLoad
         }
     }
 
-    public void Start()
-    {
-        for (var c = 0; c < _clients.Length; c++)
-        {
-            var seed = c;
-            _clients[c] = Task.Factory.StartNew(() => Loop(seed), TaskCreationOptions.LongRunning);
-        }
-    }
+    public void Start() => _clients.Start(Loop);
 
     /// <summary>Stops every client, waiting at most <paramref name="bound"/>.</summary>
     public void Stop(TimeSpan bound)
     {
-        _stop.Cancel();
-        if (!Task.WaitAll(_clients, bound))
+        _clients.RequestStop();
+        if (!_clients.Join(bound))
         {
             throw new TimeoutException($"the load did not stop within {bound.TotalSeconds:0} s");
         }
@@ -89,25 +79,7 @@ internal sealed class MixedLoad
     }
 
     /// <summary>Stops every client (waiting for its batch in flight); once.</summary>
-    public void Cancel()
-    {
-        if (Interlocked.Exchange(ref _cancelled, 1) != 0)
-        {
-            return;
-        }
-
-        _stop.Cancel();
-        try
-        {
-            Task.WaitAll([.. _clients.Where(c => c is not null)], HoardCluster.ReplyTimeout);
-        }
-        catch (AggregateException)
-        {
-            // Interrupted or failed already: the run reports that.
-        }
-
-        _stop.Dispose();
-    }
+    public void Cancel() => _clients.Stop();
 
     private void Loop(int seed)
     {
@@ -115,7 +87,7 @@ internal sealed class MixedLoad
         using var client = new ClusterClient(_portOf);
         client.ConnectAll();
         var batch = new (int Slot, object[] Command)[_pipeline];
-        while (!_stop.IsCancellationRequested)
+        while (!_clients.IsStopping)
         {
             for (var j = 0; j < batch.Length; j++)
             {
@@ -141,7 +113,7 @@ internal sealed class MixedLoad
                 Interlocked.Add(ref _completed, ok);
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException or InvalidDataException
-                && !_stop.IsCancellationRequested)
+                && !_clients.IsStopping)
             {
                 Error($"{e.GetType().Name}: {e.Message}");
                 client.Reset(); // a connection may hold replies of the failed batch

@@ -18,25 +18,22 @@ internal sealed class MoveProbe
     private static readonly string Value = new('p', 16);
 
     private readonly int[] _slots;
-    private readonly Task[] _probes;
+    private readonly LoopThreads _probes;
     private readonly List<ProbeSample>[] _samples;
     private readonly ClusterClient[] _clients;
-    private readonly CancellationTokenSource _stop;
     private long _moveEnded;
-    private int _cancelled;
     private int _errors;
     private string? _firstError;
 
     public MoveProbe(int[] portOf, int[] slots, int probes, CancellationToken token)
     {
         _slots = slots;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         _samples = [.. Enumerable.Range(0, probes).Select(_ => new List<ProbeSample>())];
         _clients = [.. Enumerable.Range(0, probes).Select(_ => new ClusterClient(portOf))];
-        _probes = new Task[probes];
+        _probes = new LoopThreads(probes, token);
     }
 
-    public int Count => _probes.Length;
+    public int Count => _probes.Count;
 
     /// <summary>Every probe's commands, in the order each sent them.</summary>
     public IReadOnlyList<ProbeSample>[] Samples => _samples;
@@ -52,14 +49,7 @@ internal sealed class MoveProbe
     /// <summary>The key probe <paramref name="probe"/> sets in <paramref name="slot"/>.</summary>
     public static string Key(int probe, int slot) => SlotTags.Key($"p{probe}:", slot, 0);
 
-    public void Start()
-    {
-        for (var p = 0; p < _probes.Length; p++)
-        {
-            var probe = p;
-            _probes[p] = Task.Factory.StartNew(() => Loop(probe), TaskCreationOptions.LongRunning);
-        }
-    }
+    public void Start() => _probes.Start(Loop);
 
     /// <summary>The move has ended: each probe goes round every slot once more, then stops.</summary>
     public void MoveEnded() => Interlocked.Exchange(ref _moveEnded, 1);
@@ -67,7 +57,7 @@ internal sealed class MoveProbe
     /// <summary>Waits until every probe stopped (after <see cref="MoveEnded"/>), at most <paramref name="bound"/>.</summary>
     public void Join(TimeSpan bound)
     {
-        if (!Task.WaitAll(_probes, bound))
+        if (!_probes.Join(bound))
         {
             throw new TimeoutException($"the write probes did not go round the moved slots within {bound.TotalSeconds:0} s");
         }
@@ -78,27 +68,15 @@ internal sealed class MoveProbe
     /// <summary>Stops every probe (waiting for its command in flight) and closes their connections; once.</summary>
     public void Cancel()
     {
-        if (Interlocked.Exchange(ref _cancelled, 1) != 0)
+        if (!_probes.Stop())
         {
             return;
-        }
-
-        _stop.Cancel();
-        try
-        {
-            Task.WaitAll([.. _probes.Where(p => p is not null)], HoardCluster.ReplyTimeout);
-        }
-        catch (AggregateException)
-        {
-            // Interrupted or failed already: the run reports that.
         }
 
         foreach (var client in _clients)
         {
             client.Dispose();
         }
-
-        _stop.Dispose();
     }
 
     private void Loop(int probe)
@@ -107,9 +85,9 @@ internal sealed class MoveProbe
         client.ConnectAll();
         var samples = _samples[probe];
         var keys = _slots.Select(s => Key(probe, s)).ToArray();
-        var offset = probe * _slots.Length / _probes.Length; // the probes start apart
+        var offset = probe * _slots.Length / _probes.Count; // the probes start apart
         var lastRound = -1L;
-        for (var n = 0L; !_stop.IsCancellationRequested; n++)
+        for (var n = 0L; !_probes.IsStopping; n++)
         {
             if (lastRound < 0 && Volatile.Read(ref _moveEnded) != 0)
             {
@@ -137,7 +115,7 @@ internal sealed class MoveProbe
                 }
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException or InvalidDataException
-                && !_stop.IsCancellationRequested)
+                && !_probes.IsStopping)
             {
                 Error($"{e.GetType().Name}: {e.Message}");
             }
