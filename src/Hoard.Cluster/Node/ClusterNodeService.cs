@@ -28,6 +28,7 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _duties = [];
     private ClusterTopology _current = ClusterTopology.Empty;
+    private long _published; // the newest epoch whose listeners (the server's routes) have run
     private int _nextVoter;
     private object? _acceptingBox; // a boxed VoterAddress, so it is written and read whole
 
@@ -175,16 +176,20 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until this node's topology reached <paramref name="epoch"/>, which another node saw committed.</summary>
+    /// <summary>
+    /// Waits until this node's topology reached <paramref name="epoch"/>, which another node saw committed, and the
+    /// <see cref="TopologyChanged"/> listeners ran for it: the server's routes follow it (<see cref="Topology"/> is
+    /// published a moment before them, and a command answered in between would meet the old routes).
+    /// </summary>
     /// <param name="epoch">The epoch.</param>
     /// <param name="cancellationToken">Gives up.</param>
     /// <returns>A task that completes once the topology reached it.</returns>
     public async Task WaitForEpochAsync(long epoch, CancellationToken cancellationToken)
     {
-        while (Topology.Epoch < epoch)
+        while (Volatile.Read(ref _published) < epoch)
         {
             await SyncTopologyAsync(cancellationToken).ConfigureAwait(false);
-            if (Topology.Epoch < epoch)
+            if (Volatile.Read(ref _published) < epoch)
             {
                 await Task.Delay(RetryDelay / 5, cancellationToken).ConfigureAwait(false);
             }
@@ -353,6 +358,10 @@ public sealed partial class ClusterNodeService : IAsyncDisposable
         Volatile.Write(ref _current, topology);
         ClusterLog.TopologyApplied(_logger, topology.Epoch, topology.Nodes.Count, topology.AssignedSlotCount);
         TopologyChanged?.Invoke(topology);
+        for (var published = Volatile.Read(ref _published); published < topology.Epoch; published = Volatile.Read(ref _published))
+        {
+            Interlocked.CompareExchange(ref _published, topology.Epoch, published);
+        }
 
         // After the listeners (the server's routes): a primary turned replica must not drop its need for a lease
         // while its routes still say it owns the slots.
