@@ -186,6 +186,12 @@ public sealed unsafe partial class Database
             to.Shard.Remove(target, KeyEvent.Deleted, notify: false);
             target = null;
             slot = from.Shard.Find(source, from.Db, from.Hash);
+            if (slot == null)
+            {
+                // Expired meanwhile (a lookup expires a key whose time has come, and the clock moves on).
+                to.Shard.ReserveObjectBytes(-objectBytes);
+                return StorageStatus.NotFound;
+            }
         }
 
         var e = from.Shard.EntryAt(slot);
@@ -202,10 +208,11 @@ public sealed unsafe partial class Database
 
         value.CopyTo(to.Shard.Place(log, ref target, destination, to.Db, to.Hash, type, value.Length, e.ExpireAt));
         to.Shard.Written(target);
-        if (removeSource)
+        if (removeSource && from.Shard.Find(source, from.Db, from.Hash) is var left && left != null)
         {
-            // Placing may have moved slots of the index: find the source once more.
-            from.Shard.Remove(from.Shard.Find(source, from.Db, from.Hash), KeyEvent.Deleted);
+            // Placing may have moved slots of the index: the source is found once more (gone if it expired meanwhile;
+            // the copy carries the same expiry).
+            from.Shard.Remove(left, KeyEvent.Deleted);
         }
 
         to.Shard.AfterWrite();
