@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Hoard.Cli;
 
 /// <summary>
-/// What CLUSTER INFO says (Redis's lines plus Hoard's <c>cluster_consensus*</c> lines); a field the node did not
-/// send is null.
+/// What CLUSTER INFO says (Redis's lines plus Hoard's <c>cluster_consensus*</c> and <c>cluster_redirected_commands</c>
+/// lines); a field the node did not send is null.
 /// </summary>
 /// <param name="State"><c>cluster_state</c>: ok or fail.</param>
 /// <param name="SlotsAssigned"><c>cluster_slots_assigned</c>.</param>
@@ -13,6 +13,7 @@ namespace Hoard.Cli;
 /// <param name="ConsensusRole"><c>cluster_consensus_role</c>: voter or follower.</param>
 /// <param name="Consensus"><c>cluster_consensus</c>: ok or no-majority.</param>
 /// <param name="ConsensusLeader"><c>cluster_consensus_leader</c>: host:port, or - when none is known.</param>
+/// <param name="RedirectedCommands"><c>cluster_redirected_commands</c>: commands on slots the node does not serve.</param>
 internal sealed record ClusterInfo(
     string? State,
     long? SlotsAssigned,
@@ -20,7 +21,8 @@ internal sealed record ClusterInfo(
     long? KnownNodes,
     string? ConsensusRole,
     string? Consensus,
-    string? ConsensusLeader)
+    string? ConsensusLeader,
+    long? RedirectedCommands = null)
 {
     /// <summary>Whether the consensus group has a majority; null when the node does not say.</summary>
     public bool? HasMajority => Consensus switch
@@ -41,7 +43,8 @@ internal sealed record ClusterInfo(
             Number(fields, "cluster_known_nodes"),
             fields.GetValueOrDefault("cluster_consensus_role"),
             fields.GetValueOrDefault("cluster_consensus"),
-            fields.GetValueOrDefault("cluster_consensus_leader"));
+            fields.GetValueOrDefault("cluster_consensus_leader"),
+            Number(fields, "cluster_redirected_commands"));
     }
 
     private static long? Number(Dictionary<string, string> fields, string name) =>

@@ -125,10 +125,7 @@ internal static class ClusterRemoveNodeCommand
         var quietSince = TimeSpan.Zero;
         while (clock.Elapsed < DrainLimit)
         {
-            var info = await nodes.CallAsync(node, ["CLUSTER", "INFO"], cancellationToken).ConfigureAwait(false);
-            var redirected = info.Split("\r\n").FirstOrDefault(l => l.StartsWith("cluster_redirected_commands:", StringComparison.Ordinal)) is { } line
-                ? long.Parse(line.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)
-                : 0;
+            var redirected = (await nodes.ClusterInfoAsync(node, cancellationToken).ConfigureAwait(false)).RedirectedCommands ?? 0;
             if (redirected != last)
             {
                 (last, quietSince) = (redirected, clock.Elapsed);

@@ -54,8 +54,8 @@ public class ClusterNodesParsingTests
         var info = ClusterInfo.Parse(
             "cluster_enabled:1\r\ncluster_state:ok\r\ncluster_slots_assigned:16384\r\ncluster_known_nodes:3\r\ncluster_size:3\r\n" +
             "cluster_current_epoch:7\r\ncluster_my_epoch:2\r\ncluster_consensus_role:voter\r\ncluster_consensus:ok\r\n" +
-            "cluster_consensus_leader:127.0.0.1:7001\r\n");
-        Assert.Equal(new ClusterInfo("ok", 16384, 7, 3, "voter", "ok", "127.0.0.1:7001"), info);
+            "cluster_consensus_leader:127.0.0.1:7001\r\ncluster_redirected_commands:42\r\n");
+        Assert.Equal(new ClusterInfo("ok", 16384, 7, 3, "voter", "ok", "127.0.0.1:7001", 42), info);
         Assert.True(info.HasMajority);
         Assert.False(ClusterInfo.Parse("cluster_consensus:no-majority").HasMajority);
     }

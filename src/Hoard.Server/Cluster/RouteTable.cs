@@ -37,17 +37,10 @@ internal sealed class RouteTable
     private readonly short[] _targets = new short[HashSlot.Count];
     private readonly byte[][] _endpoints;
 
-    private RouteTable(byte[][] endpoints, long epoch)
-    {
-        _endpoints = endpoints;
-        Epoch = epoch;
-    }
+    private RouteTable(byte[][] endpoints) => _endpoints = endpoints;
 
     /// <summary>No slot is served: a node outside any cluster.</summary>
-    public static RouteTable Unserved { get; } = new([], 0);
-
-    /// <summary>The epoch of the topology the routes were built from.</summary>
-    public long Epoch { get; }
+    public static RouteTable Unserved { get; } = new([]);
 
     public RouteKind KindOf(int slot) => _kinds[slot];
 
@@ -59,11 +52,11 @@ internal sealed class RouteTable
     {
         if (!topology.Nodes.TryGetValue(myId, out var me))
         {
-            return new RouteTable([], topology.Epoch); // a node outside the cluster knows only itself, and owns nothing
+            return Unserved; // a node outside the cluster knows only itself, and owns nothing
         }
 
         var nodes = topology.Nodes.Values.ToList();
-        var table = new RouteTable([.. nodes.Select(n => Encoding.ASCII.GetBytes(n.Endpoint))], topology.Epoch);
+        var table = new RouteTable([.. nodes.Select(n => Encoding.ASCII.GetBytes(n.Endpoint))]);
         var indexOfPrimary = new Dictionary<string, short>(StringComparer.Ordinal);
         for (short i = 0; i < nodes.Count; i++)
         {

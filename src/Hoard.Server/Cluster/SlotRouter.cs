@@ -21,21 +21,6 @@ internal sealed class SlotRouter(MigrateHold hold, Moves.SlotProxy proxy)
     /// <summary>Commands on slots this node does not serve that were moved or run elsewhere (CLUSTER INFO's <c>cluster_redirected_commands</c>).</summary>
     public long Redirected => Interlocked.Read(ref _redirected);
 
-    /// <summary>The epoch of the topology the routes follow.</summary>
-    public long Epoch => Volatile.Read(ref _routes).Epoch;
-
-    /// <summary>
-    /// Waits (briefly: the routes are rebuilt right after the topology is published) until the routes follow a
-    /// topology of <paramref name="epoch"/> or later.
-    /// </summary>
-    public async Task WaitForEpochAsync(long epoch, CancellationToken token)
-    {
-        while (Epoch < epoch)
-        {
-            await Task.Delay(1, token).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Replaces the routes after a topology change.</summary>
     public void Update(ClusterTopology topology, string myId) => Volatile.Write(ref _routes, RouteTable.Build(topology, myId));
 

@@ -70,7 +70,7 @@ public sealed class CommandDispatcher
             }
             else if (proxied is not null)
             {
-                session.Deferred = _server.SlotProxy.RunAsync(proxied, [.. Enumerable.Range(0, command.Count).Select(i => command[i].ToArray())], session.Protocol);
+                session.Deferred = _server.SlotProxy.RunAsync(proxied, [.. Enumerable.Range(0, command.Count).Select(i => (ReadOnlyMemory<byte>)command[i].ToArray())], session.Protocol);
             }
 
             return;

@@ -1,8 +1,5 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
-using Hoard.Server.Replication;
+using Hoard.Protocol;
 
 namespace Hoard.Server.Cluster.Moves;
 
@@ -10,62 +7,30 @@ namespace Hoard.Server.Cluster.Moves;
 /// The source's connection to the target of a slot move: HOARD.IMPORT commands, records sent a few frames ahead of
 /// their replies (the target applies one while the next travels), each reply awaited within a bound.
 /// </summary>
-internal sealed class ImportChannel : IAsyncDisposable
+internal sealed class ImportChannel : IDisposable
 {
     private const int Window = 4;
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
-    private readonly Socket _socket;
-    private readonly NetworkStream _network;
-    private readonly BufferedStream _output;
-    private readonly StreamReaderBuffer _input;
-    private readonly byte[] _header = new byte[64];
+    private static readonly ReadOnlyMemory<byte> Import = "HOARD.IMPORT"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> Records = "RECORDS"u8.ToArray();
+    private readonly NodeConnection _connection;
     private int _pending;
 
-    private ImportChannel(Socket socket)
-    {
-        _socket = socket;
-        _network = new NetworkStream(socket, ownsSocket: true);
-        _output = new BufferedStream(_network, 64 * 1024);
-        _input = new StreamReaderBuffer(_network);
-    }
+    private ImportChannel(NodeConnection connection) => _connection = connection;
 
-    /// <summary>Connects to the target (and authenticates with the cluster's password).</summary>
+    /// <summary>Connects to the target (and authenticates with the cluster's password), within the reply bound.</summary>
     public static async Task<ImportChannel> OpenAsync(string host, int port, string? password, CancellationToken token)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-            timeout.CancelAfter(ReplyTimeout);
-            await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        var channel = new ImportChannel(socket);
-        if (password is not null)
-        {
-            await channel.CallAsync(token, "AUTH", password).ConfigureAwait(false);
-        }
-
-        return channel;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(ReplyTimeout);
+        return new ImportChannel(await NodeConnection.OpenAsync(host, port, password, RespVersion.Resp2, timeout.Token).ConfigureAwait(false));
     }
 
     /// <summary>Sends a command and waits for its reply (and any replies still due before it).</summary>
     /// <exception cref="SlotMoveException">The target answered an error.</exception>
     public async Task CallAsync(CancellationToken token, params string[] args)
     {
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"*{args.Length}\r\n");
-        foreach (var arg in args)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(arg)}\r\n{arg}\r\n");
-        }
-
-        await _output.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), token).ConfigureAwait(false);
-        await _output.FlushAsync(token).ConfigureAwait(false);
+        await _connection.SendAsync([.. args.Select(a => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(a))], token).ConfigureAwait(false);
         _pending++;
         await DrainAsync(token).ConfigureAwait(false);
     }
@@ -73,16 +38,7 @@ internal sealed class ImportChannel : IAsyncDisposable
     /// <summary>HOARD.IMPORT RECORDS with <paramref name="records"/>; waits only when <see cref="Window"/> replies are due.</summary>
     public async Task SendRecordsAsync(ReadOnlyMemory<byte> records, CancellationToken token)
     {
-        const string prefix = "*3\r\n$12\r\nHOARD.IMPORT\r\n$7\r\nRECORDS\r\n$";
-        var length = Encoding.ASCII.GetBytes(prefix, _header);
-        Utf8Formatter.TryFormat(records.Length, _header.AsSpan(length), out var digits);
-        length += digits;
-        _header[length++] = (byte)'\r';
-        _header[length++] = (byte)'\n';
-        await _output.WriteAsync(_header.AsMemory(0, length), token).ConfigureAwait(false);
-        await _output.WriteAsync(records, token).ConfigureAwait(false);
-        await _output.WriteAsync("\r\n"u8.ToArray(), token).ConfigureAwait(false);
-        await _output.FlushAsync(token).ConfigureAwait(false);
+        await _connection.SendAsync([Import, Records, records], token).ConfigureAwait(false);
         if (++_pending >= Window)
         {
             await ReadReplyAsync(token).ConfigureAwait(false);
@@ -98,22 +54,16 @@ internal sealed class ImportChannel : IAsyncDisposable
         }
     }
 
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        await _output.DisposeAsync().ConfigureAwait(false);
-        await _network.DisposeAsync().ConfigureAwait(false);
-        _socket.Dispose();
-    }
+    public void Dispose() => _connection.Dispose();
 
     private async Task ReadReplyAsync(CancellationToken token)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
         timeout.CancelAfter(ReplyTimeout);
-        string line;
+        byte[] reply;
         try
         {
-            line = await _input.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            reply = await _connection.ReadReplyAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
@@ -121,9 +71,9 @@ internal sealed class ImportChannel : IAsyncDisposable
         }
 
         _pending--;
-        if (line.StartsWith('-'))
+        if (reply[0] == (byte)'-')
         {
-            throw new SlotMoveException(line[1..]);
+            throw new SlotMoveException(Encoding.UTF8.GetString(reply.AsSpan(1)).TrimEnd());
         }
     }
 }

@@ -26,6 +26,7 @@ internal sealed class SlotExport
     private readonly HoardServer _server;
     private readonly ClusterNodeService _cluster;
     private readonly SlotSet _slots;
+    private readonly ImmutableArray<SlotRange> _ranges;
     private readonly StreamFrames _stream;
     private readonly ImportChannel _channel;
     private readonly FrameSink _frame = new();
@@ -38,10 +39,11 @@ internal sealed class SlotExport
     private TimeSpan _heldStream;
     private TimeSpan _heldConsensus;
 
-    private SlotExport(HoardServer server, ClusterNodeService cluster, SlotSet slots, StreamFrames stream, ImportChannel channel, string history)
+    private SlotExport(HoardServer server, ClusterNodeService cluster, ImmutableArray<SlotRange> ranges, SlotSet slots, StreamFrames stream, ImportChannel channel, string history)
     {
         _server = server;
         _cluster = cluster;
+        _ranges = ranges;
         _slots = slots;
         _stream = stream;
         _channel = channel;
@@ -61,16 +63,16 @@ internal sealed class SlotExport
         using var reader = backlog.OpenReader(backlog.Offset) ?? throw new SlotMoveException("ERR the replication stream did not open");
         try
         {
-            await using var channel = await ImportChannel.OpenAsync(target.Host, target.Port, server.Options.RequirePass, token).ConfigureAwait(false);
+            using var channel = await ImportChannel.OpenAsync(target.Host, target.Port, server.Options.RequirePass, token).ConfigureAwait(false);
             string[] begin = ["HOARD.IMPORT", "BEGIN", cluster.MyShardId, .. ranges.SelectMany(r => new[] { Text(r.Start), Text(r.End) })];
             await channel.CallAsync(token, begin).ConfigureAwait(false);
-            var export = new SlotExport(server, cluster, slots, new StreamFrames(backlog, reader), channel, history);
+            var export = new SlotExport(server, cluster, ranges, slots, new StreamFrames(backlog, reader), channel, history);
             await export.WalkAsync(token).ConfigureAwait(false);
             await export.CatchUpAsync(token).ConfigureAwait(false);
             await server.SlotProxy.PrepareAsync(target.Host, target.Port).ConfigureAwait(false);
             int[] held = [.. slots.Slots()];
             export._heldSince = Stopwatch.GetTimestamp();
-            var epoch = await server.MigrateHold.RunAsync(held, () => export.HandOverAsync(target, ranges, token)).ConfigureAwait(false);
+            var epoch = await server.MigrateHold.RunAsync(held, () => export.HandOverAsync(target, token)).ConfigureAwait(false);
             var heldFor = Stopwatch.GetElapsedTime(export._heldSince);
             if (epoch == 0)
             {
@@ -123,7 +125,7 @@ internal sealed class SlotExport
     /// With the slots' commands held and the running writes finished: the last of the stream, then the handover. Returns
     /// the epoch the target owns the slots at (the target serves them before this returns), or 0 when they stay here.
     /// </summary>
-    private async Task<long> HandOverAsync(ClusterNode target, ImmutableArray<SlotRange> ranges, CancellationToken token)
+    private async Task<long> HandOverAsync(ClusterNode target, CancellationToken token)
     {
         var held = Stopwatch.GetTimestamp();
         _heldWaiting = Stopwatch.GetElapsedTime(_heldSince, held);
@@ -146,7 +148,7 @@ internal sealed class SlotExport
                 }
 
                 epoch = _cluster.Topology.ShardEpoch(shard);
-                var error = await _cluster.ProposeAsync(new SlotsHandedOver(shard, targetShardId, ranges, epoch), limit.Token).ConfigureAwait(false);
+                var error = await _cluster.ProposeAsync(new SlotsHandedOver(shard, targetShardId, _ranges, epoch), limit.Token).ConfigureAwait(false);
                 if (HandedOver(targetShardId))
                 {
                     break;
@@ -182,14 +184,14 @@ internal sealed class SlotExport
             }
         }
 
-        // Committed: the held commands run again once this node's routes move them and the target serves the slots
-        // (else it would move them back here).
+        // Committed: the held commands run again once this node's routes move them (the topology's listeners ran for
+        // the epoch) and the target serves the slots (else it would move them back here).
         var committed = _cluster.Topology.Epoch;
         _heldConsensus = Stopwatch.GetElapsedTime(held) - _heldStream;
         using (var routes = CancellationTokenSource.CreateLinkedTokenSource(token))
         {
             routes.CancelAfter(HandoverLimit);
-            await _server.Router!.WaitForEpochAsync(committed, routes.Token).ConfigureAwait(false);
+            await _cluster.WaitForEpochAsync(committed, routes.Token).ConfigureAwait(false);
         }
 
         try
@@ -208,15 +210,7 @@ internal sealed class SlotExport
     private bool HandedOver(string targetShardId)
     {
         var topology = _cluster.Topology;
-        for (var slot = 0; slot < HashSlot.Count; slot++)
-        {
-            if (_slots.Contains(slot) && topology.ShardOfSlot(slot) != targetShardId)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return _ranges.All(r => Enumerable.Range(r.Start, r.Count).All(slot => topology.ShardOfSlot(slot) == targetShardId));
     }
 
     /// <summary>The slots' records appended to the stream since the last call; returns the stream bytes read.</summary>

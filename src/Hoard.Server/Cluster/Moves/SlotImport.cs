@@ -120,8 +120,7 @@ internal sealed class SlotImport
         using var timeout = new CancellationTokenSource(CommitWait);
         try
         {
-            await _cluster.WaitForEpochAsync(epoch, timeout.Token).ConfigureAwait(false);
-            await _server.Router!.WaitForEpochAsync(epoch, timeout.Token).ConfigureAwait(false);
+            await _cluster.WaitForEpochAsync(epoch, timeout.Token).ConfigureAwait(false); // its routes follow it then
             return null;
         }
         catch (OperationCanceledException)

@@ -19,7 +19,7 @@ internal sealed class SlotProxy(HoardServer server) : IDisposable
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
 
     private static readonly TimeSpan CallLimit = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<(string Host, int Port, RespVersion Protocol), ConcurrentBag<ProxyConnection>> _idle = new();
+    private readonly ConcurrentDictionary<(string Host, int Port, RespVersion Protocol), ConcurrentBag<NodeConnection>> _idle = new();
     private readonly Lock _gate = new();
     private Handover[] _recent = []; // replaced, never changed: read without the lock on every redirect
 
@@ -85,17 +85,17 @@ internal sealed class SlotProxy(HoardServer server) : IDisposable
     }
 
     /// <summary>Runs <paramref name="args"/> at the target of <paramref name="handover"/> and answers its reply.</summary>
-    public async Task<DeferredReply> RunAsync(Handover handover, byte[][] args, RespVersion protocol)
+    public async Task<DeferredReply> RunAsync(Handover handover, ReadOnlyMemory<byte>[] args, RespVersion protocol)
     {
         var key = (handover.Host, handover.Port, protocol);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(server.Stopping);
         limit.CancelAfter(CallLimit);
-        ProxyConnection? connection = null;
+        NodeConnection? connection = null;
         try
         {
             connection = _idle.GetOrAdd(key, _ => []).TryTake(out var idle)
                 ? idle
-                : await ProxyConnection.OpenAsync(handover.Host, handover.Port, server.Options.RequirePass, protocol, limit.Token).ConfigureAwait(false);
+                : await NodeConnection.OpenAsync(handover.Host, handover.Port, server.Options.RequirePass, protocol, limit.Token).ConfigureAwait(false);
             var reply = await connection.CallAsync(args, limit.Token).ConfigureAwait(false);
             _idle.GetOrAdd(key, _ => []).Add(connection);
             connection = null;
