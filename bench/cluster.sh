@@ -4,8 +4,8 @@
 #   bench/cluster.sh failover [--trials 10]
 #   bench/cluster.sh primary-failover [--trials 10] [--node-timeout 1500] [--kill-leader] [--writers 4] [--load-ms 1000] [--wait-ms 200]
 #                                     [--client default|fail-fast]
-#   bench/cluster.sh move [--gb 1] [--value-bytes 1000] [--slots N] [--rate 64mb|0] [--probes 4] [--load-clients 4]
-#                         [--pipeline 16] [--before-ms 5000]
+#   bench/cluster.sh move [--gb 1] [--value-bytes 1000] [--hash-fields 0] [--slots N] [--rate 64mb|0] [--probes 4]
+#                         [--load-clients 4] [--pipeline 16] [--before-ms 5000] [--cold]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build bench/ClusterBench -c Release -v quiet -nologo >&2

@@ -10,7 +10,7 @@ internal static class MoveReport
     private const double MiB = 1 << 20;
 
     public static void Setup(MoveOptions o, int start, int end, long keys, long rate) => Console.WriteLine(
-        FormattableString.Invariant($"move: 2 primaries (node 0 the one voter); slots {start}-{end} of node 0 move to node 1; {o.Gb:0.###} GiB = {keys:N0} keys x {o.ValueBytes} B there; ")
+        FormattableString.Invariant($"move: 2 primaries (node 0 the one voter); slots {start}-{end} of node 0 move to node 1; {o.Gb:0.###} GiB = {keys:N0} {(o.HashFields > 0 ? FormattableString.Invariant($"hashes x {o.HashFields:N0} fields") : "keys")} x {o.ValueBytes} B there; ")
         + FormattableString.Invariant($"cluster-move-max-rate {(rate == 0 ? "0 (unpaced)" : FormattableString.Invariant($"{rate / MiB:0.#} MiB/s"))}{(o.Rate is null ? " (node default)" : "")}; ")
         + FormattableString.Invariant($"{(o.Cold ? "each node's first move" : "after a warm-up move of an empty slot each way")}; {o.Probes} write probes; load {o.LoadClients} clients x pipeline {o.Pipeline}; {Environment.ProcessorCount} cores, load average {Stats.LoadAverage()}"));
 
@@ -18,7 +18,7 @@ internal static class MoveReport
     {
         var reply = m.Reply.Split(' ').Select(f => f.Split('=')).ToDictionary(f => f[0], f => long.Parse(f[1], CultureInfo.InvariantCulture));
         var slots = m.End - m.Start + 1;
-        Line($"  fill: {m.FillKeys:N0} keys in {m.Fill.TotalSeconds:0.0} s ({m.FillKeys * o.ValueBytes / MiB / m.Fill.TotalSeconds:0} MiB/s of values, pipelined)");
+        Line($"  fill: {m.FillKeys:N0} keys in {m.Fill.TotalSeconds:0.0} s ({m.FillKeys * o.ValueBytes * Math.Max(1, o.HashFields) / MiB / m.Fill.TotalSeconds:0} MiB/s of values, pipelined)");
         Line($"");
         Line($"  migration: HOARD.MOVESLOTS <node 1> {m.Start} {m.End} sent to node 0 -> {m.Reply}");
         Row($"keys sent by the walk", $"{reply["keys"]:N0}");

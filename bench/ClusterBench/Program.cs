@@ -16,10 +16,10 @@
 //       BacklogPolicy.FailFast (a command for a disconnected node goes to another node, which answers MOVED) instead
 //       of its default (queue it for the dead node until it reconnects or the command times out, 5 s).
 //       HOARD_BENCH_CLIENT_LOG=1 prints the client's own log, the kill and failed probes, stamped in ms.
-//   bench/cluster.sh move [--gb 1] [--value-bytes 1000] [--slots N] [--rate 64mb|0] [--probes 4] [--load-clients 4]
-//                         [--pipeline 16] [--before-ms 5000] [--cold]
+//   bench/cluster.sh move [--gb 1] [--value-bytes 1000] [--hash-fields 0] [--slots N] [--rate 64mb|0] [--probes 4]
+//                         [--load-clients 4] [--pipeline 16] [--before-ms 5000] [--cold]
 //       2 primaries (node 0 the one voter), formed; node 0's first --slots slots (default: all its 8192) filled with --gb GiB of
-//       --value-bytes values; then HOARD.MOVESLOTS moves them to node 1 (--rate: CONFIG SET cluster-move-max-rate
+//       --value-bytes values (strings, or with --hash-fields N hashes of N fields each, which move in pieces); then HOARD.MOVESLOTS moves them to node 1 (--rate: CONFIG SET cluster-move-max-rate
 //       first): MiB/s, keys, held_us, both nodes' used_memory; write probes (SET one at a time round the moving slots,
 //       following MOVED): latency percentiles, the longest pause in a slot (target <= 50 ms), redirects per slot per
 //       probe (target 1), errors; a pipelined GET/SET load over all slots: ops/s before and during the move, ratio.
@@ -54,6 +54,7 @@ var pauseMs = 0.0;
 string? csv = null;
 var gb = 1.0;
 var valueBytes = 1000;
+var hashFields = 0;
 int? slots = null;
 string? rate = null;
 var probes = 4;
@@ -86,6 +87,7 @@ for (var i = 1; i < args.Length; i++)
         break;
         case "--gb" when mode == "move": gb = double.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--value-bytes" when mode == "move": valueBytes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--hash-fields" when mode == "move": hashFields = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--slots" when mode == "move": slots = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--rate" when mode == "move": rate = Next(); break;
         case "--probes" when mode == "move": probes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -104,9 +106,9 @@ if (changes < 1 || nodes is < 3 or > 16 || trials < 1 || pauseMs < 0 || nodeTime
     return 2;
 }
 
-if (gb <= 0 || valueBytes < 1 || slots is < 1 or > HashSlot.Count / 2 || probes < 1 || loadClients < 1 || pipeline < 1 || beforeMs < 100)
+if (gb <= 0 || valueBytes < 1 || hashFields < 0 || slots is < 1 or > HashSlot.Count / 2 || probes < 1 || loadClients < 1 || pipeline < 1 || beforeMs < 100)
 {
-    Console.Error.WriteLine($"need --gb > 0, --value-bytes >= 1, 1 <= --slots <= {HashSlot.Count / 2}, --probes >= 1, --load-clients >= 1, "
+    Console.Error.WriteLine($"need --gb > 0, --value-bytes >= 1, --hash-fields >= 0, 1 <= --slots <= {HashSlot.Count / 2}, --probes >= 1, --load-clients >= 1, "
         + "--pipeline >= 1, --before-ms >= 100");
     return 2;
 }
@@ -141,7 +143,7 @@ try
     }
     else if (mode == "move")
     {
-        SlotMove.Run(new MoveOptions(gb, valueBytes, slots, rate, probes, loadClients, pipeline, TimeSpan.FromMilliseconds(beforeMs), cold), cluster, interrupted.Token);
+        SlotMove.Run(new MoveOptions(gb, valueBytes, hashFields, slots, rate, probes, loadClients, pipeline, TimeSpan.FromMilliseconds(beforeMs), cold), cluster, interrupted.Token);
     }
     else
     {
@@ -169,6 +171,6 @@ static int Usage()
     Console.Error.WriteLine("usage: ClusterBench changes [--changes 50] [--nodes 4] [--probe route|epoch] [--poll-pause-ms 0] [--csv FILE]");
     Console.Error.WriteLine("       ClusterBench failover [--trials 10]");
     Console.Error.WriteLine("       ClusterBench primary-failover [--trials 10] [--node-timeout 1500] [--kill-leader] [--writers 4] [--load-ms 1000] [--wait-ms 200] [--client default|fail-fast]");
-    Console.Error.WriteLine("       ClusterBench move [--gb 1] [--value-bytes 1000] [--slots N] [--rate 64mb|0] [--probes 4] [--load-clients 4] [--pipeline 16] [--before-ms 5000] [--cold]");
+    Console.Error.WriteLine("       ClusterBench move [--gb 1] [--value-bytes 1000] [--hash-fields 0] [--slots N] [--rate 64mb|0] [--probes 4] [--load-clients 4] [--pipeline 16] [--before-ms 5000] [--cold]");
     return 2;
 }

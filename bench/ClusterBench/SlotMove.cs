@@ -8,6 +8,7 @@ namespace Hoard.Bench.ClusterBench;
 /// <summary>How <c>move</c> runs.</summary>
 /// <param name="Gb">GiB of values to fill the moving slots with.</param>
 /// <param name="ValueBytes">The size of each value of the fill.</param>
+/// <param name="HashFields">0: the fill is strings; else hashes of this many fields (values of <paramref name="ValueBytes"/>).</param>
 /// <param name="Slots">How many of node 0's slots move (from its first); null: all of them.</param>
 /// <param name="Rate">What to CONFIG SET <c>cluster-move-max-rate</c> to on node 0 first; null: leave its default.</param>
 /// <param name="Probes">How many write probes (<see cref="MoveProbe"/>) run.</param>
@@ -15,7 +16,7 @@ namespace Hoard.Bench.ClusterBench;
 /// <param name="Pipeline">How many commands each load client sends at once.</param>
 /// <param name="Before">How long the load runs before the move, to measure its throughput without one.</param>
 /// <param name="Cold">Whether the measured move is each node's first (no warm-up move of an empty slot each way).</param>
-internal sealed record MoveOptions(double Gb, int ValueBytes, int? Slots, string? Rate, int Probes, int LoadClients, int Pipeline, TimeSpan Before, bool Cold);
+internal sealed record MoveOptions(double Gb, int ValueBytes, int HashFields, int? Slots, string? Rate, int Probes, int LoadClients, int Pipeline, TimeSpan Before, bool Cold);
 
 /// <summary>What one move measured, for <see cref="MoveReport"/>.</summary>
 internal sealed record MoveMeasure(
@@ -55,10 +56,10 @@ internal static class SlotMove
         }
 
         var rate = long.Parse((string)((object?[])cluster.Call(0, "CONFIG", "GET", "cluster-move-max-rate")!)[1]!, CultureInfo.InvariantCulture);
-        var keys = (long)(options.Gb * (1L << 30) / options.ValueBytes);
+        var keys = (long)Math.Max(1, options.Gb * (1L << 30) / ((long)options.ValueBytes * Math.Max(1, options.HashFields)));
         MoveReport.Setup(options, start, end, keys, rate);
 
-        var fill = SlotFill.Run(cluster, 0, start, end - start + 1, keys, options.ValueBytes, token);
+        var fill = SlotFill.Run(cluster, 0, start, end - start + 1, keys, options.ValueBytes, options.HashFields, token);
         var portOf = new int[HashSlot.Count];
         Array.Fill(portOf, cluster.Ports[0], 0, ranges[0].End + 1);
         Array.Fill(portOf, cluster.Ports[1], ranges[1].Start, ranges[1].End - ranges[1].Start + 1);
@@ -67,7 +68,7 @@ internal static class SlotMove
         var probe = new MoveProbe(portOf, [.. Enumerable.Range(start, end - start + 1)], options.Probes, token);
 
         // The reply comes when the move has ended: bounded by 4 times the paced walk's time, or 16 MiB/s unpaced.
-        var moveBound = TimeSpan.FromSeconds(60 + 4.0 * keys * options.ValueBytes / (rate > 0 ? rate : 16 << 20));
+        var moveBound = TimeSpan.FromSeconds(60 + 4.0 * options.Gb * (1L << 30) / (rate > 0 ? rate : 16 << 20));
         using var admin = RespConnection.Open(cluster.Ports[0], HoardCluster.Bound, moveBound);
         probe.Start();
         load.Start();

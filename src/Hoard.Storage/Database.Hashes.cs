@@ -21,6 +21,58 @@ public sealed unsafe partial class Database
         }
     }
 
+    /// <summary>
+    /// Applies a fields-set record (<see cref="Replication.RecordKind.HashFieldsSet"/>): the key becomes a hash holding
+    /// these fields (<paramref name="fields"/> in the packed form) besides its others. A missing key, or one of another
+    /// type, becomes a new hash expiring at <paramref name="expireAt"/>; an existing hash keeps its expiry. With
+    /// <paramref name="replicate"/> (a slot move's import) each field set is this node's own write.
+    /// </summary>
+    /// <exception cref="InvalidDataException"><paramref name="fields"/> is not a packed hash with a field.</exception>
+    internal StorageStatus ApplyFieldsSet(ReadOnlySpan<byte> key, long expireAt, ReadOnlySpan<byte> fields, bool replicate)
+    {
+        if (!PackedHash.IsValid(fields) || PackedHash.Count(fields) == 0)
+        {
+            throw new InvalidDataException($"A fields-set record holds no fields or malformed ones ({fields.Length} bytes).");
+        }
+
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            if (expireAt != 0 && expireAt <= _keyspace.NowMs())
+            {
+                DeleteIfPresent(k, key, replicate);
+                return StorageStatus.Ok;
+            }
+
+            var slot = k.Shard.Find(key, k.Db, k.Hash);
+            if (slot != null && k.Shard.EntryAt(slot).Type is not (EntryType.HashPacked or EntryType.HashTable))
+            {
+                k.Shard.Remove(slot, KeyEvent.Deleted, replicate: replicate);
+            }
+
+            foreach (var (field, value) in PackedHash.Enumerate(fields))
+            {
+                var status = SetField(k, key, field, value, onlyIfNew: false, out _, expireAt, replicate);
+                if (status != StorageStatus.Ok)
+                {
+                    return status;
+                }
+            }
+
+            return StorageStatus.Ok;
+        }
+    }
+
+    /// <summary>Applies a field-delete record (<see cref="Replication.RecordKind.HashFieldDelete"/>).</summary>
+    internal void ApplyFieldDelete(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, bool replicate)
+    {
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            DeleteField(k, key, field, replicate, out _);
+        }
+    }
+
     /// <summary>HGET: the field's value into <paramref name="sink"/>.</summary>
     public StorageStatus HashGet<TSink>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, ref TSink sink) where TSink : IValueSink, allows ref struct
     {
@@ -47,59 +99,64 @@ public sealed unsafe partial class Database
     public StorageStatus HashDelete(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, out bool removed)
     {
         var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            return DeleteField(k, key, field, replicate: true, out removed);
+        }
+    }
+
+    private static StorageStatus DeleteField(KeyRef k, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, bool replicate, out bool removed)
+    {
         var shard = k.Shard;
         removed = false;
-        lock (shard.Gate)
+        var slot = shard.Find(key, k.Db, k.Hash);
+        if (slot == null)
         {
-            var slot = shard.Find(key, k.Db, k.Hash);
-            if (slot == null)
-            {
-                return StorageStatus.Ok;
-            }
-
-            var e = shard.EntryAt(slot);
-            if (e.Type == EntryType.HashTable)
-            {
-                var table = shard.GetObject<HashTable>(BinaryPrimitives.ReadInt32LittleEndian(e.Value));
-                var before = table.ByteSize;
-                removed = table.Remove(field);
-                shard.ReserveObjectBytes(table.ByteSize - before);
-                FinishFieldRemoval(shard, slot, removed, table.Count);
-                return StorageStatus.Ok;
-            }
-
-            if (e.Type != EntryType.HashPacked)
-            {
-                return StorageStatus.WrongType;
-            }
-
-            if (!PackedHash.Contains(e.Value, field))
-            {
-                return StorageStatus.Ok;
-            }
-
-            removed = true;
-            if (PackedHash.Count(e.Value) == 1)
-            {
-                shard.Remove(slot, KeyEvent.Deleted);
-                return StorageStatus.Ok;
-            }
-
-            var blobSize = PackedHash.SizeAfterDelete(e.Value, field);
-            var status = shard.PrepareWrite(key, k.Db, k.Hash, Entry.SizeOf(k.Db, key.Length, blobSize, e.HasExpiry), out slot, out var log);
-            if (status != StorageStatus.Ok || slot == null)
-            {
-                removed = slot != null && removed;
-                return status;
-            }
-
-            e = shard.EntryAt(slot);
-            ReadOnlySpan<byte> old = e.Value;
-            PackedHash.Delete(old, field, shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.HashPacked, blobSize, e.ExpireAt));
-            shard.Written(slot);
-            shard.AfterWrite();
             return StorageStatus.Ok;
         }
+
+        var e = shard.EntryAt(slot);
+        if (e.Type == EntryType.HashTable)
+        {
+            var table = shard.GetObject<HashTable>(BinaryPrimitives.ReadInt32LittleEndian(e.Value));
+            var before = table.ByteSize;
+            removed = table.Remove(field);
+            shard.ReserveObjectBytes(table.ByteSize - before);
+            FinishFieldRemoval(shard, slot, field, removed, table.Count, replicate);
+            return StorageStatus.Ok;
+        }
+
+        if (e.Type != EntryType.HashPacked)
+        {
+            return StorageStatus.WrongType;
+        }
+
+        if (!PackedHash.Contains(e.Value, field))
+        {
+            return StorageStatus.Ok;
+        }
+
+        removed = true;
+        if (PackedHash.Count(e.Value) == 1)
+        {
+            shard.Remove(slot, KeyEvent.Deleted, replicate: replicate);
+            return StorageStatus.Ok;
+        }
+
+        var blobSize = PackedHash.SizeAfterDelete(e.Value, field);
+        var status = shard.PrepareWrite(key, k.Db, k.Hash, Entry.SizeOf(k.Db, key.Length, blobSize, e.HasExpiry), out slot, out var log);
+        if (status != StorageStatus.Ok || slot == null)
+        {
+            removed = slot != null && removed;
+            return status;
+        }
+
+        e = shard.EntryAt(slot);
+        ReadOnlySpan<byte> old = e.Value;
+        PackedHash.Delete(old, field, shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.HashPacked, blobSize, e.ExpireAt));
+        shard.FieldRemoved(slot, field, replicate);
+        shard.AfterWrite();
+        return StorageStatus.Ok;
     }
 
     /// <summary>HLEN; 0 for a missing key.</summary>
@@ -261,8 +318,12 @@ public sealed unsafe partial class Database
         }
     }
 
-    /// <summary>Sets one field under the shard lock, converting the encoding when the hash outgrows the packed one.</summary>
-    private StorageStatus SetField(KeyRef k, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value, bool onlyIfNew, out bool added)
+    /// <summary>
+    /// Sets one field under the shard lock, converting the encoding when the hash outgrows the packed one. A new key
+    /// expires at <paramref name="newKeyExpireAt"/>.
+    /// </summary>
+    private StorageStatus SetField(KeyRef k, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value, bool onlyIfNew,
+        out bool added, long newKeyExpireAt = 0, bool replicate = true)
     {
         var shard = k.Shard;
         added = false;
@@ -273,8 +334,8 @@ public sealed unsafe partial class Database
         {
             added = true;
             return fitsPacked && options.HashMaxListpackEntries > 0
-                ? WritePacked(k, key, PackedHash.Empty, field, value, 0)
-                : WriteTable(k, key, HashTable.FromPacked(PackedHash.Empty), field, value, 0);
+                ? WritePacked(k, key, PackedHash.Empty, field, value, newKeyExpireAt, replicate)
+                : WriteTable(k, key, HashTable.FromPacked(PackedHash.Empty), field, value, newKeyExpireAt, replicate);
         }
 
         var e = shard.EntryAt(slot);
@@ -303,11 +364,11 @@ public sealed unsafe partial class Database
             {
                 // Making room evicted this very hash: give the bytes back and start over on the missing key.
                 shard.ReserveObjectBytes(-growth);
-                return SetField(k, key, field, value, onlyIfNew, out added);
+                return SetField(k, key, field, value, onlyIfNew, out added, newKeyExpireAt, replicate);
             }
 
             added = table.Set(field, value);
-            shard.Written(again);
+            shard.WrittenField(again, field, value, replicate);
             return StorageStatus.Ok;
         }
 
@@ -327,21 +388,21 @@ public sealed unsafe partial class Database
         if (exists && length == value.Length)
         {
             value.CopyTo(e.Value.Slice(offset, length));
-            shard.Written(slot);
+            shard.WrittenField(slot, field, value, replicate);
             return StorageStatus.Ok;
         }
 
         if (!fitsPacked || (added && PackedHash.Count(blob) + 1 > options.HashMaxListpackEntries))
         {
-            return WriteTable(k, key, HashTable.FromPacked(blob), field, value, e.ExpireAt);
+            return WriteTable(k, key, HashTable.FromPacked(blob), field, value, e.ExpireAt, replicate);
         }
 
-        return WritePacked(k, key, blob, field, value, e.ExpireAt);
+        return WritePacked(k, key, blob, field, value, e.ExpireAt, replicate);
     }
 
     /// <summary>Writes a packed hash: <paramref name="blob"/> with the field set. The blob may live in the old entry.</summary>
     private static StorageStatus WritePacked(KeyRef k, ReadOnlySpan<byte> key, ReadOnlySpan<byte> blob, ReadOnlySpan<byte> field,
-        ReadOnlySpan<byte> value, long expireAt)
+        ReadOnlySpan<byte> value, long expireAt, bool replicate)
     {
         var shard = k.Shard;
         var blobSize = PackedHash.SizeAfterSet(blob, field, value, out _);
@@ -366,13 +427,13 @@ public sealed unsafe partial class Database
         }
 
         PackedHash.Set(blob, field, value, shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.HashPacked, blobSize, expireAt));
-        shard.Written(slot);
+        shard.WrittenField(slot, field, value, replicate);
         shard.AfterWrite();
         return StorageStatus.Ok;
     }
 
     private static StorageStatus WriteTable(KeyRef k, ReadOnlySpan<byte> key, HashTable table, ReadOnlySpan<byte> field,
-        ReadOnlySpan<byte> value, long expireAt)
+        ReadOnlySpan<byte> value, long expireAt, bool replicate)
     {
         var shard = k.Shard;
         table.Set(field, value);
@@ -388,15 +449,24 @@ public sealed unsafe partial class Database
             return status;
         }
 
+        // Making room may have evicted the very hash this one converts: it comes back whole, and says so.
+        var whole = slot == null && table.Count > 1;
         Span<byte> handle = stackalloc byte[sizeof(int)];
         BinaryPrimitives.WriteInt32LittleEndian(handle, shard.AddObject(table));
         handle.CopyTo(shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.HashTable, sizeof(int), expireAt));
-        shard.Written(slot);
+        if (whole)
+        {
+            shard.Written(slot, replicate);
+        }
+        else
+        {
+            shard.WrittenField(slot, field, value, replicate);
+        }
         shard.AfterWrite();
         return StorageStatus.Ok;
     }
 
-    private static void FinishFieldRemoval(Shard shard, ulong* slot, bool removed, int remaining)
+    private static void FinishFieldRemoval(Shard shard, ulong* slot, ReadOnlySpan<byte> field, bool removed, int remaining, bool replicate)
     {
         if (!removed)
         {
@@ -405,11 +475,11 @@ public sealed unsafe partial class Database
 
         if (remaining == 0)
         {
-            shard.Remove(slot, KeyEvent.Deleted);
+            shard.Remove(slot, KeyEvent.Deleted, replicate: replicate);
         }
         else
         {
-            shard.Written(slot);
+            shard.FieldRemoved(slot, field, replicate);
         }
     }
 

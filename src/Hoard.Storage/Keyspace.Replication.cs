@@ -16,66 +16,23 @@ public sealed partial class Keyspace
     public IRecordSink? Replication { get; set; }
 
     /// <summary>
-    /// One step of a snapshot: upsert records of the live keys of every database into <paramref name="sink"/>,
-    /// about <paramref name="maxKeys"/> of them (each shard's lock is held for one short step). Start with cursor 0
-    /// and pass each returned cursor back; 0 means the walk is complete. A key present for the whole walk is sent
-    /// exactly once, however the index grows meanwhile; a key written or deleted during the walk may or may not be.
+    /// Starts a snapshot walk (<see cref="SnapshotWalk"/>): of every live key, or with <paramref name="slots"/> only of
+    /// database 0's keys in those hash slots (a move between shards).
     /// </summary>
-    /// <remarks>
-    /// A replica converges by applying the snapshot and then the stream from the offset noted before the first
-    /// step, since records state what a key holds. Records name databases as they are numbered when the key is
-    /// visited, so a SWAPDB between that offset and the end of the walk (a <see cref="RecordKind.SwapDatabases"/>
-    /// record in the stream) makes the snapshot wrong: start it again.
-    /// </remarks>
-    /// <param name="cursor">0 to start, then the cursor the last step returned.</param>
-    /// <param name="maxKeys">About how many keys one step visits.</param>
-    /// <param name="sink">Receives the records.</param>
-    /// <param name="slots">With it, only keys of database 0 in these hash slots (a move between shards).</param>
-    /// <returns>The cursor of the next step, 0 when done.</returns>
-    public long WriteSnapshot(long cursor, int maxKeys, IRecordSink sink, SlotSet? slots = null)
-    {
-        ArgumentNullException.ThrowIfNull(sink);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
-        const int codeBits = KeyHash.CodeBits;
-        const uint codeSpace = 1u << codeBits;
-        if (cursor < 0 || cursor >> codeBits >= ShardCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(cursor), cursor, "not a cursor WriteSnapshot returned");
-        }
-
-        var shardIndex = (int)(cursor >> codeBits);
-        var from = (uint)(cursor & KeyHash.CodeMask);
-        var written = 0;
-        while (written < maxKeys)
-        {
-            var shard = Shards[shardIndex];
-            lock (shard.Gate)
-            {
-                from = shard.WriteSnapshot(from, maxKeys - written, sink, slots, ref written);
-            }
-
-            if (from == codeSpace)
-            {
-                if (++shardIndex == ShardCount)
-                {
-                    return 0;
-                }
-
-                from = 0;
-            }
-        }
-
-        return ((long)shardIndex << codeBits) | from;
-    }
+    public SnapshotWalk StartSnapshot(SlotSet? slots = null) => new(this, slots);
 
     /// <summary>
     /// Applies one record (a replica's side): afterwards the key holds exactly the record's type, value and expiry
-    /// whatever it held before (an upsert whose expiry has passed deletes it), or is gone, or the databases are
-    /// flushed or swapped. The observer hears of it; <see cref="Replication"/> does not (a replica does not forward).
-    /// A hash takes the encoding this keyspace's own <c>hash-max-listpack-*</c> settings choose.
+    /// whatever it held before (an upsert whose expiry has passed deletes it), or is gone, or has the hash fields or
+    /// expiry the record states (<see cref="RecordKind"/>), or the databases are flushed or swapped. The observer hears
+    /// of it; <see cref="Replication"/> does not (a replica does not forward). A hash takes the encoding this
+    /// keyspace's own <c>hash-max-listpack-*</c> settings choose.
     /// </summary>
     /// <param name="record">Exactly one whole record.</param>
-    /// <returns>Ok, or OutOfMemory when the value does not fit under the memory limit (nothing changed then).</returns>
+    /// <returns>
+    /// Ok, or OutOfMemory when the value does not fit under the memory limit (nothing changed then, except for a
+    /// fields-set record: the fields before the one that did not fit are set).
+    /// </returns>
     /// <exception cref="InvalidDataException">The record is malformed, incomplete, followed by other bytes or names a database this keyspace lacks.</exception>
     public StorageStatus Apply(ReadOnlySpan<byte> record)
     {
@@ -92,6 +49,8 @@ public sealed partial class Keyspace
             case RecordKind.Delete:
                 DatabaseOf(r.Database).ApplyDelete(r.Key);
                 return StorageStatus.Ok;
+            case RecordKind.HashFieldsSet or RecordKind.HashFieldDelete:
+                return ApplyFieldChange(r, replicate: false);
             case RecordKind.FlushDatabase:
                 DatabaseOf(r.Database).Flush(replicate: false);
                 return StorageStatus.Ok;
@@ -105,11 +64,11 @@ public sealed partial class Keyspace
     }
 
     /// <summary>
-    /// Applies an upsert or delete record of another shard's key moving here (a slot move's target): like
+    /// Applies a record about one key (<see cref="RecordReader.HasKey"/>) of another shard's key moving here (a slot move's target): like
     /// <see cref="Apply"/>, but as a write of this node's own — <see cref="Replication"/> receives it, so this node's
     /// replicas get the moved keys through their stream.
     /// </summary>
-    /// <param name="record">Exactly one whole upsert or delete record.</param>
+    /// <param name="record">Exactly one whole record about one key.</param>
     /// <returns>Ok, or OutOfMemory when the value does not fit under the memory limit (nothing changed then).</returns>
     /// <exception cref="InvalidDataException">The record is malformed, incomplete, followed by other bytes, of another kind, or names a database this keyspace lacks.</exception>
     public StorageStatus Import(ReadOnlySpan<byte> record)
@@ -127,15 +86,31 @@ public sealed partial class Keyspace
             case RecordKind.Delete:
                 DatabaseOf(r.Database).Delete(r.Key);
                 return StorageStatus.Ok;
+            case RecordKind.HashFieldsSet or RecordKind.HashFieldDelete:
+                return ApplyFieldChange(r, replicate: true);
             default:
                 throw new InvalidDataException($"A {r.Kind} record cannot be imported.");
         }
     }
 
+    /// <summary>Hash fields set, or one removed.</summary>
+    private StorageStatus ApplyFieldChange(RecordReader r, bool replicate)
+    {
+        var db = DatabaseOf(r.Database);
+        if (r.Kind == RecordKind.HashFieldsSet)
+        {
+            return db.ApplyFieldsSet(r.Key, r.ExpireAt, r.Value, replicate);
+        }
+
+        db.ApplyFieldDelete(r.Key, r.Field, replicate);
+        return StorageStatus.Ok;
+    }
+
     /// <summary>
     /// One step of a walk over the keys of database 0 in <paramref name="slots"/> (to drop a slot this node no longer
     /// owns): about <paramref name="maxKeys"/> keys are visited and the matching ones written to
-    /// <paramref name="sink"/>. Cursors as <see cref="WriteSnapshot"/>'s.
+    /// <paramref name="sink"/>. Start with cursor 0 and pass each returned cursor back; a key present for the whole
+    /// walk is visited exactly once (the cursor lives in hash-code space, as SCAN's does).
     /// </summary>
     /// <returns>The cursor of the next step, 0 when done.</returns>
     public long KeysInSlots<TSink>(long cursor, int maxKeys, SlotSet slots, ref TSink sink)

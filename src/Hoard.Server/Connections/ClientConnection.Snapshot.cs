@@ -30,11 +30,11 @@ internal sealed partial class ClientConnection
         var keyspace = _server.Keyspace;
         var keys = Enumerable.Range(0, keyspace.DatabaseCount).Sum(db => keyspace[db].Count);
         await WriteRawAsync(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#{keys}\r\n")), token).ConfigureAwait(false);
-        long cursor = 0;
+        var walk = keyspace.StartSnapshot();
         do
         {
             frame.Clear();
-            cursor = _server.Keyspace.WriteSnapshot(cursor, SnapshotKeysPerStep, frame);
+            walk.Step(SnapshotKeysPerStep, frame);
             if (frame.Length > 0)
             {
                 await SendDirectAsync(frame.Framed((byte)'$'), token).ConfigureAwait(false);
@@ -53,7 +53,7 @@ internal sealed partial class ClientConnection
                 await SendDirectAsync(stream.Frame.Framed((byte)'@'), token).ConfigureAwait(false);
             }
         }
-        while (cursor != 0 && feed.Backlog.Swaps == feed.SwapsBefore);
+        while (!walk.IsComplete && feed.Backlog.Swaps == feed.SwapsBefore);
 
         if (feed.Backlog.Swaps != feed.SwapsBefore)
         {

@@ -15,9 +15,6 @@ internal sealed class FrameSink : IRecordSink
 
     public int Length => _end - HeaderRoom;
 
-    /// <summary>How many times <see cref="Write"/> was called since the last <see cref="Clear"/> (records, for a walk's frames).</summary>
-    public int RecordCount { get; private set; }
-
     /// <summary>The records collected, valid until the next change.</summary>
     public ReadOnlySpan<byte> Records => _buffer.AsSpan(HeaderRoom, Length);
 
@@ -29,13 +26,11 @@ internal sealed class FrameSink : IRecordSink
         Reserve(record.Length);
         record.CopyTo(_buffer.AsSpan(_end));
         _end += record.Length;
-        RecordCount++;
     }
 
     public void Clear()
     {
         _end = HeaderRoom;
-        RecordCount = 0;
     }
 
     /// <summary>The frame (header <paramref name="type"/> and length, records, CRLF), valid until the next <see cref="Clear"/>.</summary>

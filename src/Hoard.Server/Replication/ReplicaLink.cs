@@ -282,19 +282,23 @@ public sealed class ReplicaLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies the whole records at the start of <paramref name="data"/>; returns how many.</summary>
+    /// <summary>
+    /// Applies the whole records at the start of <paramref name="data"/>; returns how many were upserts (in a
+    /// snapshot, the keys: the other pieces of a large hash are fields-set records).
+    /// </summary>
     private int ApplyRecords(ReadOnlySpan<byte> data, out int used)
     {
         used = 0;
-        var records = 0;
+        var upserts = 0;
         while (ReplicationRecord.TryGetLength(data[used..], out var length))
         {
-            _server.Keyspace.Apply(data.Slice(used, length));
+            var record = data.Slice(used, length);
+            _server.Keyspace.Apply(record);
+            upserts += record[0] == (byte)RecordKind.Upsert ? 1 : 0;
             used += length;
-            records++;
         }
 
-        return records;
+        return upserts;
     }
 
     private async Task SendAckAsync(NetworkStream stream, CancellationToken stopping)

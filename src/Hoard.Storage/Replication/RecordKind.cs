@@ -17,4 +17,13 @@ public enum RecordKind : byte
 
     /// <summary>Two databases swapped their contents.</summary>
     SwapDatabases = 5,
+
+    /// <summary>
+    /// A key is a hash and these fields hold these values; its other fields are unchanged. A missing key (or one of
+    /// another type, which it replaces) is created with the record's expiry; an existing hash keeps its own.
+    /// </summary>
+    HashFieldsSet = 6,
+
+    /// <summary>A hash no longer has this field; a hash left without fields is gone.</summary>
+    HashFieldDelete = 7,
 }

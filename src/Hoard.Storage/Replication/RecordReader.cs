@@ -34,17 +34,23 @@ public readonly ref struct RecordReader
     /// <summary>The second database of a swap.</summary>
     public int OtherDatabase { get; private init; }
 
-    /// <summary>The key of an upsert or delete.</summary>
+    /// <summary>The key of a record about one key (every kind but flushes and swaps).</summary>
     public ReadOnlySpan<byte> Key { get; private init; }
 
     /// <summary>How an upsert's <see cref="Value"/> is to be read.</summary>
     public RecordValueType Type { get; private init; }
 
-    /// <summary>An upsert's absolute expiry in Unix milliseconds, 0 for none.</summary>
+    /// <summary>The absolute expiry in Unix milliseconds, 0 for none, of an upsert or fields-set record.</summary>
     public long ExpireAt { get; private init; }
 
-    /// <summary>An upsert's value.</summary>
+    /// <summary>An upsert's value, or a fields-set record's packed hash of the fields.</summary>
     public ReadOnlySpan<byte> Value { get; private init; }
+
+    /// <summary>The field a field-delete record removes.</summary>
+    public ReadOnlySpan<byte> Field { get; private init; }
+
+    /// <summary>Whether the record is about one key (<see cref="Key"/>), not a database.</summary>
+    public bool HasKey => Kind is RecordKind.Upsert or RecordKind.Delete or RecordKind.HashFieldsSet or RecordKind.HashFieldDelete;
 
     /// <summary>Reads a record; false when <paramref name="buffer"/> does not hold all of it yet.</summary>
     /// <exception cref="InvalidDataException">An unknown kind or type, or a malformed or impossible length.</exception>
@@ -62,7 +68,7 @@ public readonly ref struct RecordReader
         {
             case RecordKind.Upsert:
             {
-                if (!TryReadKeyed(buffer, ref p, out var db, out var key) || buffer.Length - p < 1 + sizeof(long))
+                if (!TryReadKeyed(buffer, ref p, out var db, out var key) || buffer.Length - p < 1)
                 {
                     return false;
                 }
@@ -73,9 +79,7 @@ public readonly ref struct RecordReader
                     throw new InvalidDataException($"Unknown value type {(byte)type} in a replication record.");
                 }
 
-                var expireAt = BinaryPrimitives.ReadInt64LittleEndian(buffer[p..]);
-                p += sizeof(long);
-                if (!TryReadBytes(buffer, ref p, out var value))
+                if (!TryReadInt64(buffer, ref p, out var expireAt) || !TryReadBytes(buffer, ref p, out var value))
                 {
                     return false;
                 }
@@ -92,6 +96,29 @@ public readonly ref struct RecordReader
                 }
 
                 record = new RecordReader { Kind = kind, Length = p, Database = db, Key = key };
+                return true;
+            }
+
+            case RecordKind.HashFieldsSet:
+            {
+                if (!TryReadKeyed(buffer, ref p, out var db, out var key) || !TryReadInt64(buffer, ref p, out var expireAt)
+                    || !TryReadBytes(buffer, ref p, out var value))
+                {
+                    return false;
+                }
+
+                record = new RecordReader { Kind = kind, Length = p, Database = db, Key = key, Type = RecordValueType.Hash, ExpireAt = expireAt, Value = value };
+                return true;
+            }
+
+            case RecordKind.HashFieldDelete:
+            {
+                if (!TryReadKeyed(buffer, ref p, out var db, out var key) || !TryReadBytes(buffer, ref p, out var field))
+                {
+                    return false;
+                }
+
+                record = new RecordReader { Kind = kind, Length = p, Database = db, Key = key, Field = field };
                 return true;
             }
 
@@ -129,6 +156,19 @@ public readonly ref struct RecordReader
     {
         key = default;
         return TryReadNumber(buffer, ref p, MaxDatabase, out db) && TryReadBytes(buffer, ref p, out key);
+    }
+
+    private static bool TryReadInt64(ReadOnlySpan<byte> buffer, scoped ref int p, out long value)
+    {
+        value = 0;
+        if (buffer.Length - p < sizeof(long))
+        {
+            return false;
+        }
+
+        value = BinaryPrimitives.ReadInt64LittleEndian(buffer[p..]);
+        p += sizeof(long);
+        return true;
     }
 
     /// <summary>A length (at most <see cref="Keyspace.MaxValueLength"/>) and that many bytes.</summary>

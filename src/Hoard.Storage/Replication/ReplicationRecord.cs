@@ -11,6 +11,8 @@ namespace Hoard.Storage.Replication;
 /// <item><see cref="RecordKind.FlushDatabase"/>: <c>db(varint)</c></item>
 /// <item><see cref="RecordKind.FlushAll"/>: nothing</item>
 /// <item><see cref="RecordKind.SwapDatabases"/>: <c>db(varint) db(varint)</c></item>
+/// <item><see cref="RecordKind.HashFieldsSet"/>: <c>db(varint) keyLength(varint) key expireAt(int64 LE) valueLength(varint) value</c>, the value a packed hash of the fields set</item>
+/// <item><see cref="RecordKind.HashFieldDelete"/>: <c>db(varint) keyLength(varint) key fieldLength(varint) field</c></item>
 /// </list>
 /// Varints are unsigned LEB128; database numbers are the logical ones (as SELECT numbers them).
 /// </summary>
@@ -44,6 +46,30 @@ public static class ReplicationRecord
         p += sizeof(long);
         p += VarInt.Write(destination[p..], (uint)valueLength);
         return destination.Slice(p, valueLength);
+    }
+
+    internal static int HashFieldsSetLength(int db, int keyLength, int valueLength) =>
+        UpsertLength(db, keyLength, valueLength) - 1;
+
+    /// <summary>Writes a fields-set record's header and key; returns the span where its packed fields go.</summary>
+    internal static Span<byte> WriteHashFieldsSet(Span<byte> destination, int db, ReadOnlySpan<byte> key, long expireAt, int valueLength)
+    {
+        var p = WriteKeyed(destination, RecordKind.HashFieldsSet, db, key);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[p..], expireAt);
+        p += sizeof(long);
+        p += VarInt.Write(destination[p..], (uint)valueLength);
+        return destination.Slice(p, valueLength);
+    }
+
+    internal static int HashFieldDeleteLength(int db, int keyLength, int fieldLength) =>
+        DeleteLength(db, keyLength) + VarInt.SizeOf((uint)fieldLength) + fieldLength;
+
+    internal static int WriteHashFieldDelete(Span<byte> destination, int db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field)
+    {
+        var p = WriteKeyed(destination, RecordKind.HashFieldDelete, db, key);
+        p += VarInt.Write(destination[p..], (uint)field.Length);
+        field.CopyTo(destination[p..]);
+        return p + field.Length;
     }
 
     internal static int DeleteLength(int db, int keyLength) => 1 + VarInt.SizeOf((uint)db) + VarInt.SizeOf((uint)keyLength) + keyLength;

@@ -14,7 +14,7 @@ namespace Hoard.IntegrationTests.Cluster;
 /// </summary>
 [Trait("Category", "Cluster")]
 [Collection(LocalCluster.Collection)]
-public class SlotMoveTests
+public partial class SlotMoveTests
 {
     private const int Keys = 3000;
     private const int MovedStart = 0;

@@ -1,4 +1,5 @@
 using System.Text;
+using Hoard.Storage.Hashes;
 using Hoard.Storage.Internal;
 using Hoard.Storage.Replication;
 using Hoard.Storage.Tests.Support;
@@ -50,23 +51,67 @@ public sealed class RecordEmissionTests : KeyspaceFixture
         { "EXPIRE of a table hash", (db, now) => db.HSetText("k", "f", Long), (db, now) => db.SetExpireAt(B("k"), now + 99) },
         { "PERSIST", (db, now) => db.SetText("k", "v", expiry: Expiry.AtUnixMs(now + 10)), (db, now) => db.Persist(B("k")) },
         { "PERSIST of a table hash", (db, now) => { db.HSetText("k", "f", Long); db.SetExpireAt(B("k"), now + 10); }, (db, now) => db.Persist(B("k")) },
-        { "HSET new key", (_, _) => { }, (db, now) => db.HSetText("k", "f", "v") },
-        { "HSET new key, long value", (_, _) => { }, (db, now) => db.HSetText("k", "f", Long) },
-        { "HSET in place", (db, now) => { db.HSetText("k", "f", "v1"); db.HSetText("k", "g", "w"); }, (db, now) => db.HSetText("k", "f", "v2") },
-        { "HSET new field", (db, now) => { db.HSetText("k", "f", "v"); db.SetExpireAt(B("k"), now + 10); }, (db, now) => db.HSetText("k", "g", "longer") },
-        { "HSET past the entry limit", (db, now) => { db.HSetText("k", "a", "1"); db.HSetText("k", "b", "2"); db.HSetText("k", "c", "3"); }, (db, now) => db.HSetText("k", "d", "4") },
-        { "HSET past the value limit", (db, now) => db.HSetText("k", "a", "1"), (db, now) => db.HSetText("k", "b", Long) },
-        { "HSET in a table", (db, now) => db.HSetText("k", "a", Long), (db, now) => db.HSetText("k", "a", "short") },
-        { "HSET new field in a table", (db, now) => db.HSetText("k", "a", Long), (db, now) => db.HSetText("k", "b", "2") },
-        { "HSETNX", (db, now) => db.HSetText("k", "a", "1"), (db, now) => db.HSetText("k", "b", "2", onlyIfNew: true) },
-        { "HDEL", (db, now) => { db.HSetText("k", "a", "1"); db.HSetText("k", "b", "2"); }, (db, now) => db.HashDelete(B("k"), B("a"), out _) },
-        { "HDEL in a table", (db, now) => { db.HSetText("k", "a", Long); db.HSetText("k", "b", "2"); }, (db, now) => db.HashDelete(B("k"), B("a"), out _) },
-        { "HINCRBY", (db, now) => db.HSetText("k", "a", "1"), (db, now) => db.HashIncrement(B("k"), B("a"), 5, out _) },
-        { "HINCRBY new field", (db, now) => db.HSetText("k", "a", "1"), (db, now) => db.HashIncrement(B("k"), B("n"), 5, out _) },
-        { "HINCRBYFLOAT", (db, now) => db.HSetText("k", "a", "1"), (db, now) => db.HashIncrementFloat(B("k"), B("a"), 0.25, out _) },
         { "COPY", (db, now) => db.SetText("src", "v", expiry: Expiry.AtUnixMs(now + 10)), (db, now) => db.Copy(B("src"), db, B("k"), replace: false) },
         { "COPY over a table hash", (db, now) => { db.HSetText("src", "a", Long); db.HSetText("k", "b", Long); }, (db, now) => db.Copy(B("src"), db, B("k"), replace: true) },
     };
+
+    /// <summary>(name, setup, write, field): after the setup, the write changes exactly that field of hash "k" in database 0.</summary>
+    public static TheoryData<string, Action<Database, long>, Action<Database, long>, string> FieldWrites => new()
+    {
+        { "HSET new key", (_, _) => { }, (db, now) => db.HSetText("k", "f", "v"), "f" },
+        { "HSET new key, long value", (_, _) => { }, (db, now) => db.HSetText("k", "f", Long), "f" },
+        { "HSET in place", (db, now) => { db.HSetText("k", "f", "v1"); db.HSetText("k", "g", "w"); }, (db, now) => db.HSetText("k", "f", "v2"), "f" },
+        { "HSET new field", (db, now) => { db.HSetText("k", "f", "v"); db.SetExpireAt(B("k"), now + 10); }, (db, now) => db.HSetText("k", "g", "longer"), "g" },
+        { "HSET past the entry limit", (db, now) => { db.HSetText("k", "a", "1"); db.HSetText("k", "b", "2"); db.HSetText("k", "c", "3"); }, (db, now) => db.HSetText("k", "d", "4"), "d" },
+        { "HSET past the value limit", (db, now) => db.HSetText("k", "a", "1"), (db, now) => db.HSetText("k", "b", Long), "b" },
+        { "HSET in a table", (db, now) => db.HSetText("k", "a", Long), (db, now) => db.HSetText("k", "a", "short"), "a" },
+        { "HSET new field in a table", (db, now) => db.HSetText("k", "a", Long), (db, now) => db.HSetText("k", "b", "2"), "b" },
+        { "HSETNX", (db, now) => db.HSetText("k", "a", "1"), (db, now) => db.HSetText("k", "b", "2", onlyIfNew: true), "b" },
+        { "HDEL", (db, now) => { db.HSetText("k", "a", "1"); db.HSetText("k", "b", "2"); }, (db, now) => db.HashDelete(B("k"), B("a"), out _), "a" },
+        { "HDEL in a table", (db, now) => { db.HSetText("k", "a", Long); db.HSetText("k", "b", "2"); }, (db, now) => db.HashDelete(B("k"), B("a"), out _), "a" },
+        { "HINCRBY", (db, now) => db.HSetText("k", "a", "1"), (db, now) => db.HashIncrement(B("k"), B("a"), 5, out _), "a" },
+        { "HINCRBY new field", (db, now) => db.HSetText("k", "a", "1"), (db, now) => db.HashIncrement(B("k"), B("n"), 5, out _), "n" },
+        { "HINCRBYFLOAT", (db, now) => db.HSetText("k", "a", "1"), (db, now) => db.HashIncrementFloat(B("k"), B("a"), 0.25, out _), "a" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FieldWrites))]
+    public void A_hash_field_write_makes_one_record_of_that_field_alone(string name, Action<Database, long> setup, Action<Database, long> write, string field)
+    {
+        setup(Db, Clock.NowMs);
+        var before = _stream.Count;
+        write(Db, Clock.NowMs);
+
+        var records = _stream.Since(before);
+        Assert.True(records.Count == 1, $"{name}: {records.Count} records");
+        var record = new RecordReader(records[0]);
+        Assert.Equal((0, "k"), (record.Database, Encoding.UTF8.GetString(record.Key)));
+        var fields = Db.HGetAllText("k").ToDictionary(f => f.Field, f => f.Value);
+        if (fields.TryGetValue(field, out var value))
+        {
+            Assert.Equal(RecordKind.HashFieldsSet, record.Kind);
+            Assert.Equal(Math.Max(0, Db.GetExpireAt(B("k"))), record.ExpireAt);
+            var sent = new List<(string, string)>();
+            foreach (var (f, v) in PackedHash.Enumerate(record.Value))
+            {
+                sent.Add((Encoding.UTF8.GetString(f), Encoding.UTF8.GetString(v)));
+            }
+
+            Assert.Equal((field, value), Assert.Single(sent));
+        }
+        else
+        {
+            Assert.Equal((RecordKind.HashFieldDelete, field), (record.Kind, Encoding.UTF8.GetString(record.Field)));
+        }
+
+        using var replica = new Keyspace(Keyspace.Options, Clock); // the same encodings, so the same field order
+        foreach (var r in _stream.All)
+        {
+            Assert.Equal(StorageStatus.Ok, replica.Apply(r));
+        }
+
+        Assert.Equal(KeyspaceState.Of(Keyspace), KeyspaceState.Of(replica));
+    }
 
     [Theory]
     [MemberData(nameof(Writes))]
@@ -203,7 +248,7 @@ public sealed class RecordEmissionTests : KeyspaceFixture
         Db.GetText("b");
 
         var kinds = _stream.All.Select(r => new RecordReader(r).Kind).ToList();
-        Assert.Equal(observer.Modified, kinds.Count(k => k == RecordKind.Upsert));
+        Assert.Equal(observer.Modified, kinds.Count(k => k is RecordKind.Upsert or RecordKind.HashFieldsSet));
         Assert.Equal(observer.Deleted + observer.Expired, kinds.Count(k => k == RecordKind.Delete));
         Assert.Equal(8, observer.Modified);
         Assert.Equal(3, observer.Deleted + observer.Expired);

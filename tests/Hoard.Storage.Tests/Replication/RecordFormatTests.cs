@@ -58,6 +58,36 @@ public class RecordFormatTests
     }
 
     [Fact]
+    public void A_fields_set_record_reads_back_as_written_and_is_laid_out_as_documented()
+    {
+        byte[] fields = [1, 1, (byte)'f', 2, (byte)'v', (byte)'w'];
+        var record = new byte[ReplicationRecord.HashFieldsSetLength(2, 1, fields.Length)];
+        fields.CopyTo(ReplicationRecord.WriteHashFieldsSet(record, 2, "h"u8, 0x0102, fields.Length));
+        byte[] expected = [6, 2, 1, (byte)'h', 0x02, 0x01, 0, 0, 0, 0, 0, 0, 6, .. fields];
+        Assert.Equal(expected, record);
+
+        var r = new RecordReader(record);
+        Assert.Equal((RecordKind.HashFieldsSet, 2, "h", 0x0102L), (r.Kind, r.Database, System.Text.Encoding.UTF8.GetString(r.Key), r.ExpireAt));
+        Assert.Equal(fields, r.Value.ToArray());
+        Assert.True(r.HasKey);
+        AssertOnlyWholeIsComplete(record);
+    }
+
+    [Fact]
+    public void A_field_delete_reads_back_as_written()
+    {
+        var field = new byte[200]; // a two-byte length
+        var record = new byte[ReplicationRecord.HashFieldDeleteLength(0, 2, field.Length)];
+        Assert.Equal(record.Length, ReplicationRecord.WriteHashFieldDelete(record, 0, "hh"u8, field));
+
+        var r = new RecordReader(record);
+        Assert.Equal((RecordKind.HashFieldDelete, 0, "hh"), (r.Kind, r.Database, System.Text.Encoding.UTF8.GetString(r.Key)));
+        Assert.Equal(field, r.Field.ToArray());
+        Assert.True(r.HasKey);
+        AssertOnlyWholeIsComplete(record);
+    }
+
+    [Fact]
     public void Flushes_and_swaps_read_back_as_written()
     {
         var buffer = new byte[ReplicationRecord.MaxShortLength];
@@ -92,7 +122,7 @@ public class RecordFormatTests
 
     [Theory]
     [InlineData(new byte[] { 0 })] // no kind 0
-    [InlineData(new byte[] { 6, 0 })] // no kind 6
+    [InlineData(new byte[] { 8, 0 })] // no kind 8
     [InlineData(new byte[] { 1, 0, 1, (byte)'k', 3, 0, 0, 0, 0, 0, 0, 0, 0, 0 })] // no value type 3
     [InlineData(new byte[] { 3, 0x80, 0x02 })] // database 256
     [InlineData(new byte[] { 2, 0, 0x81, 0x80, 0x80, 0x80, 0x02 })] // a key of 512 MB + 1

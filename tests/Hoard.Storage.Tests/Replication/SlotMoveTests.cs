@@ -29,12 +29,10 @@ public class SlotMoveTests
         var expected = Enumerable.Range(0, 2000).Select(i => $"k{i}").Where(k => slots.ContainsKeyOf(B(k))).ToHashSet();
 
         var snapshot = new RecordCapture();
-        var cursor = 0L;
-        do
+        for (var walk = source.StartSnapshot(slots); !walk.IsComplete;)
         {
-            cursor = source.WriteSnapshot(cursor, 100, snapshot, slots);
+            walk.Step(100, snapshot);
         }
-        while (cursor != 0);
 
         var sent = snapshot.All.Select(Describe).ToList();
         Assert.All(sent, s => Assert.Equal(0, s.Database));
@@ -55,9 +53,9 @@ public class SlotMoveTests
         var slots = new SlotSet();
         slots.AddRange(0, 8191);
         var snapshot = new RecordCapture();
-        for (var cursor = source.WriteSnapshot(0, 1000, snapshot, slots); cursor != 0;)
+        for (var walk = source.StartSnapshot(slots); !walk.IsComplete;)
         {
-            cursor = source.WriteSnapshot(cursor, 1000, snapshot, slots);
+            walk.Step(1000, snapshot);
         }
 
         using var target = new Keyspace(RandomWrites.Options(shards: 2));

@@ -68,15 +68,18 @@ public sealed class RecordCapture : IRecordSink
 /// </summary>
 public static class KeyspaceState
 {
-    /// <summary>Every live key of every database: "db/key" → its description.</summary>
-    public static SortedDictionary<string, string> Of(Keyspace keyspace)
+    /// <summary>
+    /// Every live key of every database: "db/key" → its description; with <paramref name="anyFieldOrder"/> a hash's
+    /// fields are sorted (a hash received in pieces holds them in another order than its source).
+    /// </summary>
+    public static SortedDictionary<string, string> Of(Keyspace keyspace, bool anyFieldOrder = false)
     {
         var state = new SortedDictionary<string, string>(StringComparer.Ordinal);
         for (var db = 0; db < keyspace.DatabaseCount; db++)
         {
             foreach (var key in keyspace[db].AllKeys())
             {
-                state[$"{db}/{key}"] = Describe(keyspace[db], key) ?? "missing";
+                state[$"{db}/{key}"] = Describe(keyspace[db], key, anyFieldOrder) ?? "missing";
             }
         }
 
@@ -84,7 +87,7 @@ public static class KeyspaceState
     }
 
     /// <summary>A key's type, value and expiry, or null when it is missing.</summary>
-    public static string? Describe(Database db, string key)
+    public static string? Describe(Database db, string key, bool anyFieldOrder = false)
     {
         var at = db.GetExpireAt(B(key));
         if (at == -2)
@@ -96,12 +99,12 @@ public static class KeyspaceState
         return db.TypeOf(B(key)) switch
         {
             ValueKind.String => Line(db.EncodingOf(B(key)) == "int" ? "int" : "string", expireAt, db.GetText(key)!),
-            ValueKind.Hash => Line("hash", expireAt, Fields(db.HGetAllText(key))),
+            ValueKind.Hash => Line("hash", expireAt, Fields(anyFieldOrder ? [.. db.HGetAllText(key).Order()] : db.HGetAllText(key))),
             var other => Line(other.ToString(), expireAt, "?"),
         };
     }
 
-    /// <summary>The state an upsert record states, in <see cref="Describe(Database, string)"/>'s form.</summary>
+    /// <summary>The state an upsert record states, in <see cref="Describe(Database, string, bool)"/>'s form.</summary>
     public static string Describe(RecordReader record)
     {
         Assert.Equal(RecordKind.Upsert, record.Kind);

@@ -94,21 +94,19 @@ internal sealed class SlotExport
     private async Task WalkAsync(CancellationToken token)
     {
         var pacer = new SyncPacer(() => _server.Options.SlotMoveMaxRate);
-        long cursor = 0;
-        do
+        var walk = _server.Keyspace.StartSnapshot(_slots);
+        while (!walk.IsComplete)
         {
             _frame.Clear();
-            cursor = _server.Keyspace.WriteSnapshot(cursor, KeysPerStep, _frame, _slots);
+            _keys += walk.Step(KeysPerStep, _frame);
             if (_frame.Length > 0)
             {
-                _keys += _frame.RecordCount;
                 await SendAsync(_frame, token).ConfigureAwait(false);
                 await pacer.PaceAsync(_frame.Length, token).ConfigureAwait(false);
             }
 
             await SendStreamAsync(token).ConfigureAwait(false);
         }
-        while (cursor != 0);
     }
 
     /// <summary>Sends the stream until little is left for the moment the commands are held.</summary>
@@ -269,7 +267,7 @@ internal sealed class SlotExport
         var r = new RecordReader(records);
         var what = r.Kind switch
         {
-            RecordKind.Upsert or RecordKind.Delete when r.Database == 0 && _slots.ContainsKeyOf(r.Key) => StreamRecord.Ours,
+            _ when r.HasKey && r.Database == 0 && _slots.ContainsKeyOf(r.Key) => StreamRecord.Ours,
             RecordKind.FlushAll => StreamRecord.Flush,
             RecordKind.FlushDatabase when r.Database == 0 => StreamRecord.Flush,
             RecordKind.SwapDatabases => StreamRecord.Swap,

@@ -67,7 +67,7 @@ internal sealed class SlotImport
         return (new SlotImport(server, cluster, sourceShardId, slots, logger), null);
     }
 
-    /// <summary>HOARD.IMPORT RECORDS: applies whole upsert and delete records of the moving slots; null, or the error.</summary>
+    /// <summary>HOARD.IMPORT RECORDS: applies whole records about keys of the moving slots; null, or the error.</summary>
     public string? Apply(ReadOnlySpan<byte> records)
     {
         try
@@ -81,7 +81,7 @@ internal sealed class SlotImport
 
                 var record = records[..length];
                 var r = new RecordReader(record);
-                if (r.Kind is not (RecordKind.Upsert or RecordKind.Delete) || r.Database != 0 || !Slots.ContainsKeyOf(r.Key))
+                if (!r.HasKey || r.Database != 0 || !Slots.ContainsKeyOf(r.Key))
                 {
                     return "ERR a slot move's record is not of a key of database 0 in the slots it moves";
                 }
