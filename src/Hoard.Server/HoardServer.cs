@@ -12,6 +12,7 @@ using Hoard.Server.Configuration;
 using Hoard.Server.Connections;
 using Hoard.Server.PubSub;
 using Hoard.Server.Replication;
+using Hoard.Server.Tracking;
 using Hoard.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,6 +57,7 @@ public sealed class HoardServer : IAsyncDisposable
         StartedAt = DateTimeOffset.UtcNow;
         SlowLog = new SlowLog(options);
         PubSub = new PubSubHub { OutputLimit = options.PubSubOutputLimit };
+        Tracking = new TrackingHub(this) { MaxKeys = options.TrackingTableMaxKeys };
         Metrics = new ServerMetrics(this);
         Replication = new ReplicationManager(this, _loggers);
         WritePause = new WritePause(this, _logger, _stopping.Token);
@@ -101,6 +103,9 @@ public sealed class HoardServer : IAsyncDisposable
 
     /// <summary>Pub/Sub channels and patterns, and message delivery between clients.</summary>
     public PubSubHub PubSub { get; }
+
+    /// <summary>Client tracking (CLIENT TRACKING): the keys clients cache, and their invalidations.</summary>
+    public TrackingHub Tracking { get; }
 
     /// <summary>Request limits shared by every connection (CONFIG SET changes them for all).</summary>
     public RespReaderOptions ReaderOptions { get; }
@@ -241,6 +246,10 @@ public sealed class HoardServer : IAsyncDisposable
     /// <summary>Spins (tens of microseconds in all) before a wait for a running write sleeps.</summary>
     private const int RunningWriteSpins = 64;
 
+    /// <summary>The connection of client <paramref name="clientId"/>, if it is connected.</summary>
+    internal bool TryGetConnection(long clientId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ClientConnection? connection) =>
+        _clients.TryGetValue(clientId, out connection);
+
     /// <summary>Disconnects a client (CLIENT KILL); false if no client has that id.</summary>
     public bool Disconnect(long clientId)
     {
@@ -331,6 +340,7 @@ public sealed class HoardServer : IAsyncDisposable
         finally
         {
             _clients.TryRemove(connection.Session.Id, out _);
+            Tracking.Disable(connection.Session);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -40,6 +40,12 @@ public sealed class ServerOptions
     /// </summary>
     public long PubSubOutputLimit { get; set; } = PubSub.PubSubHub.DefaultOutputLimit;
 
+    /// <summary>
+    /// Keys client tracking remembers at most (<c>tracking-table-max-keys</c>, Redis's default 1,000,000; 0 for no
+    /// limit): past that the oldest are invalidated and forgotten.
+    /// </summary>
+    public long TrackingTableMaxKeys { get; set; } = Tracking.TrackingHub.DefaultMaxKeys;
+
     /// <summary>Bytes of replication stream a primary keeps for replicas that reconnect (<c>repl-backlog-size</c>).</summary>
     public long ReplicationBacklogSize { get; set; } = 1024 * 1024;
 

@@ -57,6 +57,7 @@ public sealed unsafe partial class Database
                 shard.FlushDatabase(db);
             }
 
+            _keyspace.Observer?.OnFlush();
             if (replicate && _keyspace.Replication is { } stream)
             {
                 Span<byte> record = stackalloc byte[ReplicationRecord.MaxShortLength];

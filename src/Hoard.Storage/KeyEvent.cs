@@ -21,4 +21,12 @@ public interface IKeyspaceObserver
 {
     /// <summary>One event for <paramref name="key"/> in database <paramref name="database"/>.</summary>
     void OnKeyEvent(KeyEvent kind, int database, ReadOnlySpan<byte> key);
+
+    /// <summary>
+    /// The keys of one database or of all changed at once, with no event per key: FLUSHDB, FLUSHALL or SWAPDB (applied
+    /// from a record too). Called while every shard is locked.
+    /// </summary>
+    void OnFlush()
+    {
+    }
 }

@@ -239,6 +239,7 @@ public sealed partial class Keyspace : IDisposable
             }
 
             Array.Clear(_slotCounts);
+            Observer?.OnFlush();
             if (replicate && Replication is { } stream)
             {
                 Span<byte> record = stackalloc byte[ReplicationRecord.MaxShortLength];
@@ -260,6 +261,7 @@ public sealed partial class Keyspace : IDisposable
             (_logicalToPhysical[first], _logicalToPhysical[second]) = (_logicalToPhysical[second], _logicalToPhysical[first]);
             _physicalToLogical[_logicalToPhysical[first]] = first;
             _physicalToLogical[_logicalToPhysical[second]] = second;
+            Observer?.OnFlush();
             if (replicate && Replication is { } stream)
             {
                 Span<byte> record = stackalloc byte[ReplicationRecord.MaxShortLength];

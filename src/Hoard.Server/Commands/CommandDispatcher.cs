@@ -79,6 +79,7 @@ public sealed class CommandDispatcher
         var started = Stopwatch.GetTimestamp();
         var errorsBefore = writer.ErrorsWritten;
         var context = new CommandContext(_server, session, command, writer);
+        Tracking.TrackingHub.Running = session.Id;
         try
         {
             definition.Handler(ref context);
@@ -91,11 +92,17 @@ public sealed class CommandDispatcher
         }
         finally
         {
+            Tracking.TrackingHub.Running = 0;
             writer = context.Writer;
             if (writes || marked)
             {
                 session.EndWrite();
             }
+        }
+
+        if (session.Tracking.Flags != Tracking.TrackingFlags.None)
+        {
+            _server.Tracking.AfterCommand(session, definition, command);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);

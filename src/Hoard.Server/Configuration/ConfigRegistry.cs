@@ -85,6 +85,14 @@ public static class ConfigRegistry
                 s.ReaderOptions.MaxBulkLength = x;
             }
         }), Mutable: true);
+        yield return new("tracking-table-max-keys", (o, s) => Text(s?.Tracking.MaxKeys ?? o.TrackingTableMaxKeys), (o, s, v) => Int(v, 0, int.MaxValue, x =>
+        {
+            o.TrackingTableMaxKeys = x;
+            if (s is not null)
+            {
+                s.Tracking.MaxKeys = x;
+            }
+        }), Mutable: true);
         yield return new("repl-backlog-size", (o, _) => Text(o.ReplicationBacklogSize),
             (o, _, v) => Memory(v, 16 * 1024, x => o.ReplicationBacklogSize = x), Mutable: false);
         yield return new("repl-sync-max-rate", (o, _) => Text(o.ReplicationSyncMaxRate),

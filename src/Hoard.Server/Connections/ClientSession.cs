@@ -136,6 +136,9 @@ public sealed class ClientSession
     /// <summary>The client's Pub/Sub subscriptions; <see cref="Subscriber.IsSubscribed"/> is Redis's subscribed context.</summary>
     public Subscriber Subscriptions { get; }
 
+    /// <summary>The client's CLIENT TRACKING settings.</summary>
+    public Tracking.ClientTracking Tracking { get; } = new();
+
     /// <summary>The socket's file descriptor (CLIENT LIST <c>fd</c>), -1 when unknown.</summary>
     public long FileDescriptor { get; set; } = -1;
 

@@ -193,25 +193,57 @@ public sealed class PubSubHub
 
     /// <summary>
     /// Writes a message as Redis does: <c>message channel payload</c> or <c>pmessage pattern channel payload</c>, an array
-    /// in RESP2 and a push frame in RESP3.
+    /// in RESP2 and a push frame in RESP3; client tracking's <c>invalidate keys</c> as a push in RESP3 and as a
+    /// <c>message</c> on <c>__redis__:invalidate</c> whose payload is the array of keys in RESP2; and
+    /// <c>tracking-redir-broken id</c>.
     /// </summary>
     public static void WriteMessage(ref RespWriter writer, PubSubMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Pattern is null)
+        switch (message.Kind)
         {
-            writer.WritePushHeader(3);
-            writer.WriteBulkString("message"u8);
-        }
-        else
-        {
-            writer.WritePushHeader(4);
-            writer.WriteBulkString("pmessage"u8);
-            writer.WriteBulkString(message.Pattern);
+            case PushKind.Invalidate:
+                if (writer.Version == RespVersion.Resp3)
+                {
+                    writer.WritePushHeader(2);
+                    writer.WriteBulkString("invalidate"u8);
+                }
+                else
+                {
+                    writer.WritePushHeader(3);
+                    writer.WriteBulkString("message"u8);
+                    writer.WriteBulkString(message.Channel);
+                }
+
+                if (message.Payload is { } key)
+                {
+                    writer.WriteArrayHeader(1);
+                    writer.WriteBulkString(key);
+                }
+                else
+                {
+                    writer.WriteNullArray();
+                }
+
+                return;
+            case PushKind.RedirectBroken:
+                writer.WritePushHeader(2);
+                writer.WriteBulkString("tracking-redir-broken"u8);
+                writer.WriteInteger(message.RedirectId);
+                return;
+            case PushKind.PatternMessage:
+                writer.WritePushHeader(4);
+                writer.WriteBulkString("pmessage"u8);
+                writer.WriteBulkString(message.Pattern!);
+                break;
+            default:
+                writer.WritePushHeader(3);
+                writer.WriteBulkString("message"u8);
+                break;
         }
 
         writer.WriteBulkString(message.Channel);
-        writer.WriteBulkString(message.Payload);
+        writer.WriteBulkString(message.Payload!);
     }
 
     private bool Add(Dictionary<byte[], List<Subscriber>> registry, Subscriber subscriber, HashSet<byte[]> own, ReadOnlySpan<byte> name)

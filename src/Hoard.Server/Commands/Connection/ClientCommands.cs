@@ -5,10 +5,10 @@ using Hoard.Server.Connections;
 namespace Hoard.Server.Commands.Connection;
 
 /// <summary>
-/// CLIENT ID, INFO, LIST, KILL, SETNAME, GETNAME, SETINFO, NO-EVICT, NO-TOUCH, HELP
+/// CLIENT ID, INFO, LIST, KILL, SETNAME, GETNAME, SETINFO, NO-EVICT, NO-TOUCH, TRACKING, CACHING, TRACKINGINFO, GETREDIR, HELP
 /// (https://redis.io/docs/latest/commands/client/), with Redis 7.2's replies and CLIENT LIST line format.
 /// </summary>
-internal static class ClientCommands
+internal static partial class ClientCommands
 {
     /// <summary>Redis's error for a name with a character outside <c>!</c>…<c>~</c>.</summary>
     public static ReadOnlySpan<byte> InvalidName => "ERR Client names cannot contain spaces, newlines or special characters."u8;
@@ -19,13 +19,17 @@ internal static class ClientCommands
     private static readonly (string Name, int Arity)[] Subcommands =
     [
         ("ID", 2), ("INFO", 2), ("LIST", -2), ("KILL", -3), ("SETNAME", 3), ("GETNAME", 2), ("SETINFO", 4),
-        ("NO-EVICT", 3), ("NO-TOUCH", 3), ("HELP", 2),
+        ("NO-EVICT", 3), ("NO-TOUCH", 3), ("TRACKING", -3), ("CACHING", 3), ("TRACKINGINFO", 2), ("GETREDIR", 2), ("HELP", 2),
     ];
 
     private static readonly string[] HelpLines =
     [
+        "CACHING (YES|NO)",
+        "    In OPTIN mode, track the keys of the next command (YES); in OPTOUT mode, do not (NO).",
         "GETNAME",
         "    Return the name of the current connection.",
+        "GETREDIR",
+        "    Return the ID of the client tracking notices go to: 0 for this one, -1 when tracking is off.",
         "ID",
         "    Return the ID of the current connection.",
         "INFO",
@@ -48,6 +52,10 @@ internal static class ClientCommands
         "    Return information about client connections. Options:",
         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
         "      Return clients of specified type.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> ...] [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Be told when keys this connection read (or, with BCAST, keys with a prefix) change: client-side caching.",
+        "TRACKINGINFO",
+        "    Report this connection's tracking flags, redirect and prefixes.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
         "SETINFO <option> <value>",
@@ -163,6 +171,22 @@ internal static class ClientCommands
             }
 
             c.Writer.WriteOk();
+        }
+        else if (c.Is(1, "TRACKING"u8) && c.Count >= 3)
+        {
+            Tracking(ref c);
+        }
+        else if (c.Is(1, "CACHING"u8) && c.Count == 3)
+        {
+            Caching(ref c);
+        }
+        else if (c.Is(1, "TRACKINGINFO"u8) && c.Count == 2)
+        {
+            TrackingInfo(ref c);
+        }
+        else if (c.Is(1, "GETREDIR"u8) && c.Count == 2)
+        {
+            GetRedirect(ref c);
         }
         else if (c.Is(1, "HELP"u8) && c.Count == 2)
         {
@@ -418,6 +442,22 @@ internal static class ClientCommands
         if (session.NoTouch)
         {
             flags.Append('T');
+        }
+
+        var tracking = session.Tracking.Flags;
+        if ((tracking & Hoard.Server.Tracking.TrackingFlags.On) != 0)
+        {
+            flags.Append('t');
+        }
+
+        if ((tracking & Hoard.Server.Tracking.TrackingFlags.BrokenRedirect) != 0)
+        {
+            flags.Append('R');
+        }
+
+        if ((tracking & Hoard.Server.Tracking.TrackingFlags.Broadcast) != 0)
+        {
+            flags.Append('B');
         }
 
         if (flags.Length == 0)

@@ -127,7 +127,7 @@ internal static class InfoCommand
         Line(text, "cluster_connections", 0);
         Line(text, "maxclients", Setting(server, "maxclients"));
         Line(text, "blocked_clients", 0);
-        Line(text, "tracking_clients", 0);
+        Line(text, "tracking_clients", server.Tracking.Clients);
         Line(text, "clients_in_timeout_table", 0);
         Line(text, "total_blocking_keys", 0);
     }
@@ -221,6 +221,9 @@ internal static class InfoCommand
         Line(text, "pubsub_patterns", 0);
         Line(text, "latest_fork_usec", 0);
         Line(text, "total_forks", 0);
+        Line(text, "tracking_total_keys", server.Tracking.TotalKeys);
+        Line(text, "tracking_total_items", server.Tracking.TotalItems);
+        Line(text, "tracking_total_prefixes", server.Tracking.TotalPrefixes);
     }
 
     private static void Replication(StringBuilder text, HoardServer server)
