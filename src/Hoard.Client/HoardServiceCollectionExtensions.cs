@@ -1,0 +1,26 @@
+using Hoard.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Hoard.Client.</summary>
+public static class HoardServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="IHoardCache"/> (one <see cref="HoardCache"/> for the application, connected on first use) with
+    /// options configured by <paramref name="configure"/>.
+    /// </summary>
+    public static IServiceCollection AddHoard(this IServiceCollection services, Action<HoardCacheOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<HoardCacheOptions>().Configure(configure);
+        services.AddSingleton(provider => HoardCache.Connect(
+            provider.GetRequiredService<IOptions<HoardCacheOptions>>().Value,
+            provider.GetService<ILoggerFactory>(),
+            provider.GetService<TimeProvider>()));
+        services.AddSingleton<IHoardCache>(provider => provider.GetRequiredService<HoardCache>());
+        return services;
+    }
+}

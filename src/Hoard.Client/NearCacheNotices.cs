@@ -1,0 +1,109 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Hoard.Client;
+
+/// <summary>
+/// Keeps the near cache coherent: an <see cref="InvalidationListener"/> on every node the connection knows (primaries
+/// and replicas: a replica tells of a change when it applies it, so a value read there afterwards is the new one),
+/// following the cluster as nodes come and go. The near cache is available only while every listener listens.
+/// </summary>
+internal sealed class NearCacheNotices : IAsyncDisposable
+{
+    private readonly NearCache _near;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly string _prefix;
+    private readonly string? _password;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<EndPoint, InvalidationListener> _listeners = [];
+    private bool _disposed;
+    private long _heard;
+
+    public NearCacheNotices(NearCache near, IConnectionMultiplexer redis, string prefix, string? password, ILogger logger)
+    {
+        _near = near;
+        _redis = redis;
+        _prefix = prefix;
+        _password = password;
+        _logger = logger;
+        redis.ConfigurationChanged += OnConfigurationChanged;
+        Follow();
+    }
+
+    /// <summary>Notices heard (keys changed, flushes included).</summary>
+    public long Heard => Interlocked.Read(ref _heard);
+
+    public async ValueTask DisposeAsync()
+    {
+        _redis.ConfigurationChanged -= OnConfigurationChanged;
+        List<InvalidationListener> listeners;
+        lock (_gate)
+        {
+            _disposed = true;
+            listeners = [.. _listeners.Values];
+            _listeners.Clear();
+        }
+
+        foreach (var listener in listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void OnConfigurationChanged(object? sender, EndPointEventArgs e) => Follow();
+
+    /// <summary>A listener for every node the connection knows now; those of nodes gone are stopped.</summary>
+    private void Follow()
+    {
+        var known = _redis.GetEndPoints();
+        var gone = new List<InvalidationListener>();
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            foreach (var endpoint in known.Where(e => !_listeners.ContainsKey(e)))
+            {
+                _listeners[endpoint] = new InvalidationListener(endpoint, _password, _prefix, Changed, UpdateAvailability, _logger);
+            }
+
+            foreach (var endpoint in _listeners.Keys.Where(e => !known.Contains(e)).ToList())
+            {
+                gone.Add(_listeners[endpoint]);
+                _listeners.Remove(endpoint);
+            }
+        }
+
+        UpdateAvailability();
+        foreach (var listener in gone)
+        {
+            _ = listener.DisposeAsync().AsTask();
+        }
+    }
+
+    private void UpdateAvailability()
+    {
+        lock (_gate)
+        {
+            _near.Available = _listeners.Count > 0 && _listeners.Values.All(l => l.IsListening);
+        }
+    }
+
+    private void Changed(string? key)
+    {
+        Interlocked.Increment(ref _heard);
+        HoardCacheMetrics.NearInvalidations.Add(1);
+        if (key is null)
+        {
+            _near.Clear();
+        }
+        else if (key.StartsWith(_prefix, StringComparison.Ordinal))
+        {
+            _near.Invalidate(key[_prefix.Length..]);
+        }
+    }
+}
