@@ -31,7 +31,23 @@ public sealed partial class HoardCache
         }
     }
 
+    /// <summary>A miss, through the cluster; when the cluster stays unavailable, straight from the factory.</summary>
     private async Task<T> ComputeAsync<T>(string key, Func<CancellationToken, Task<T>> factory, HoardEntryOptions o)
+    {
+        try
+        {
+            return await ComputeThroughClusterAsync(key, factory, o).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ClusterRetry.IsTransient(e))
+        {
+            LogClusterUnavailable(_logger, key, e.Message);
+            HoardCacheMetrics.FactoryCalls.Add(1);
+            using var cancel = new CancellationTokenSource(o.FactoryHardTimeout ?? Timeout.InfiniteTimeSpan);
+            return await factory(cancel.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<T> ComputeThroughClusterAsync<T>(string key, Func<CancellationToken, Task<T>> factory, HoardEntryOptions o)
     {
         var before = _near?.Snapshot(key) ?? default;
         var read = await ReadAsync<T>(key).ConfigureAwait(false);
@@ -122,15 +138,14 @@ public sealed partial class HoardCache
         {
             return await work.ConfigureAwait(false);
         }
-        catch (Exception e) when (stale is { } fallback && o.FailSafe && e is not OperationCanceledException { CancellationToken.IsCancellationRequested: false })
+        catch (Exception e) when (stale is { } fallback && o.FailSafe)
         {
             // The source failed or timed out: serve the last value, and let every process serve it for the throttle
             // time before the source is asked again.
             HoardCacheMetrics.StaleServed.Add(1, new KeyValuePair<string, object?>("reason", "fail-safe"));
             LogFailSafe(_logger, key, e.GetBaseException().Message);
             var bytes = Envelope.Encode(_options.Serializer, fallback.Value, Now() + (long)o.FailSafeThrottleDuration.TotalMilliseconds, fallback.Envelope.ComputeMs);
-            await _db.StringSetAsync(Full(key), bytes, expiry: null, keepTtl: true).ConfigureAwait(false);
-            await ReleaseLeaseAsync(key).ConfigureAwait(false);
+            await BestEffortAsync(key, () => Retry(() => _db.StringSetAsync(Full(key), bytes, expiry: null, keepTtl: true))).ConfigureAwait(false);
             return fallback.Value;
         }
     }
@@ -143,13 +158,26 @@ public sealed partial class HoardCache
                 ? await factory(cancel.Token).WaitAsync(hard).ConfigureAwait(false)
                 : await factory(cancel.Token).ConfigureAwait(false);
             var ms = (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            await StoreAsync(key, value, o, ms).ConfigureAwait(false);
+            await BestEffortAsync(key, () => StoreAsync(key, value, o, ms)).ConfigureAwait(false);
             return value;
         }
         finally
         {
-            await ReleaseLeaseAsync(key).ConfigureAwait(false);
+            await BestEffortAsync(key, () => ReleaseLeaseAsync(key)).ConfigureAwait(false);
             cancel.Dispose();
+        }
+    }
+
+    /// <summary>A write the caller's value does not depend on: when the cluster stays unavailable it is logged, not thrown.</summary>
+    private async Task BestEffortAsync(string key, Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (Exception e) when (ClusterRetry.IsTransient(e))
+        {
+            LogClusterUnavailable(_logger, key, e.Message);
         }
     }
 
@@ -158,13 +186,13 @@ public sealed partial class HoardCache
     {
         var bytes = Envelope.Encode(_options.Serializer, value, Now() + (long)o.Duration.TotalMilliseconds, computeMs);
         _near?.Invalidate(key); // this process's own copy; the other processes hear of the write from the nodes
-        await _db.StringSetAsync(Full(key), bytes, o.PhysicalDuration).ConfigureAwait(false);
+        await Retry(() => _db.StringSetAsync(Full(key), bytes, o.PhysicalDuration)).ConfigureAwait(false);
     }
 
     /// <summary>The cluster's value and its envelope; null when missing or not one of ours.</summary>
     private async Task<Stored<T>?> ReadAsync<T>(string key)
     {
-        var raw = await _db.StringGetAsync(Full(key)).ConfigureAwait(false);
+        var raw = await Retry(() => _db.StringGetAsync(Full(key))).ConfigureAwait(false);
         if (!raw.HasValue || !Envelope.TryDecode((ReadOnlyMemory<byte>)raw, out var envelope))
         {
             return null;
@@ -191,16 +219,20 @@ public sealed partial class HoardCache
 
     private RedisKey LeaseKey(string key) => "hoard-lease:" + _options.KeyPrefix + key;
 
-    private Task<bool> TryLeaseAsync(string key, HoardEntryOptions o) =>
-        _db.StringSetAsync(LeaseKey(key), _leaseToken, o.LeaseDuration, When.NotExists);
+    /// <summary>Takes the key's lease (or finds it already ours: a retried SET NX whose first try got through).</summary>
+    private async Task<bool> TryLeaseAsync(string key, HoardEntryOptions o) =>
+        await Retry(() => _db.StringSetAsync(LeaseKey(key), _leaseToken, o.LeaseDuration, When.NotExists)).ConfigureAwait(false)
+        || await Retry(() => _db.StringGetAsync(LeaseKey(key))).ConfigureAwait(false) == _leaseToken;
 
     private async Task ReleaseLeaseAsync(string key)
     {
-        if (await _db.StringGetAsync(LeaseKey(key)).ConfigureAwait(false) == _leaseToken)
+        if (await Retry(() => _db.StringGetAsync(LeaseKey(key))).ConfigureAwait(false) == _leaseToken)
         {
-            await _db.KeyDeleteAsync(LeaseKey(key)).ConfigureAwait(false);
+            await Retry(() => _db.KeyDeleteAsync(LeaseKey(key))).ConfigureAwait(false);
         }
     }
+
+    private Task<TResult> Retry<TResult>(Func<Task<TResult>> call) => ClusterRetry.RunAsync(call, _options.ClusterRetryBudget);
 
     /// <summary>Polls for the lease holder's value; null when it gave the lease back without one, or took too long.</summary>
     private async Task<Stored<T>?> WaitForValueAsync<T>(string key, HoardEntryOptions o)
@@ -216,7 +248,7 @@ public sealed partial class HoardCache
                 return read;
             }
 
-            if (!await _db.KeyExistsAsync(LeaseKey(key)).ConfigureAwait(false))
+            if (!await Retry(() => _db.KeyExistsAsync(LeaseKey(key))).ConfigureAwait(false))
             {
                 return null;
             }
@@ -227,6 +259,9 @@ public sealed partial class HoardCache
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hoard cache: the factory of {Key} failed ({Reason}); serving the stale value (fail-safe)")]
     private static partial void LogFailSafe(ILogger logger, string key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hoard cache: the cluster is unavailable for {Key} ({Reason}); the source is used directly")]
+    private static partial void LogClusterUnavailable(ILogger logger, string key, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hoard cache: a background refresh failed")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

@@ -39,6 +39,13 @@ public sealed partial class HoardCache : IHoardCache, IAsyncDisposable
         }
     }
 
+    /// <summary>The cluster (for the other faces of this cache, such as <see cref="HoardDistributedCache"/>).</summary>
+    internal IDatabase Database => _db;
+
+    internal HoardCacheOptions Options => _options;
+
+    internal TimeProvider Time => _time;
+
     /// <summary>Whether the near cache serves now (every node's notices are heard).</summary>
     public bool NearCacheAvailable => _near?.Available ?? false;
 
@@ -92,10 +99,12 @@ public sealed partial class HoardCache : IHoardCache, IAsyncDisposable
             return new HoardValue<T>(true, near);
         }
 
+        var before = _near?.Snapshot(key) ?? default;
         var read = await ReadAsync<T>(key).WaitAsync(token).ConfigureAwait(false);
         if (read is { } found && found.Envelope.IsFresh(Now()))
         {
             HoardCacheMetrics.Hits.Add(1, new KeyValuePair<string, object?>("level", "l2"));
+            KeepNear(key, found, before, o);
             return new HoardValue<T>(true, found.Value);
         }
 
@@ -115,7 +124,7 @@ public sealed partial class HoardCache : IHoardCache, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         _near?.Invalidate(key);
-        await _db.KeyDeleteAsync(Full(key)).WaitAsync(token).ConfigureAwait(false);
+        await Retry(() => _db.KeyDeleteAsync(Full(key))).WaitAsync(token).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

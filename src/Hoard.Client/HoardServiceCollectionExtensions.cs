@@ -1,4 +1,6 @@
 using Hoard.Client;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +11,8 @@ public static class HoardServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="IHoardCache"/> (one <see cref="HoardCache"/> for the application, connected on first use) with
-    /// options configured by <paramref name="configure"/>.
+    /// options configured by <paramref name="configure"/>, and — unless another is registered — Hoard as the
+    /// application's <see cref="IDistributedCache"/> and <see cref="IBufferDistributedCache"/> (sessions, output caching).
     /// </summary>
     public static IServiceCollection AddHoard(this IServiceCollection services, Action<HoardCacheOptions> configure)
     {
@@ -21,6 +24,9 @@ public static class HoardServiceCollectionExtensions
             provider.GetService<ILoggerFactory>(),
             provider.GetService<TimeProvider>()));
         services.AddSingleton<IHoardCache>(provider => provider.GetRequiredService<HoardCache>());
+        services.TryAddSingleton(provider => new HoardDistributedCache(provider.GetRequiredService<HoardCache>()));
+        services.TryAddSingleton<IDistributedCache>(provider => provider.GetRequiredService<HoardDistributedCache>());
+        services.TryAddSingleton<IBufferDistributedCache>(provider => provider.GetRequiredService<HoardDistributedCache>());
         return services;
     }
 }

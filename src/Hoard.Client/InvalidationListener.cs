@@ -19,7 +19,7 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
     private readonly string? _password;
     private readonly string _prefix;
     private readonly Action<string?> _changed;
-    private readonly Action _listeningChanged;
+    private readonly Action<bool> _listeningChanged;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
@@ -30,9 +30,9 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
     /// <param name="password">AUTH's password, if the node wants one.</param>
     /// <param name="prefix">The keys to hear of: those starting with it.</param>
     /// <param name="changed">Told of each key that changed, null for "every key" (a flush).</param>
-    /// <param name="listeningChanged">Told whenever <see cref="IsListening"/> changes.</param>
+    /// <param name="listeningChanged">Told whenever <see cref="IsListening"/> changes, with its new value.</param>
     /// <param name="logger">Where a lost connection is told.</param>
-    public InvalidationListener(EndPoint endpoint, string? password, string prefix, Action<string?> changed, Action listeningChanged, ILogger logger)
+    public InvalidationListener(EndPoint endpoint, string? password, string prefix, Action<string?> changed, Action<bool> listeningChanged, ILogger logger)
     {
         _endpoint = endpoint;
         _password = password;
@@ -181,7 +181,7 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
         if (_listening != listening)
         {
             _listening = listening;
-            _listeningChanged();
+            _listeningChanged(listening);
         }
     }
 

@@ -7,7 +7,9 @@ namespace Hoard.Client;
 /// <summary>
 /// Keeps the near cache coherent: an <see cref="InvalidationListener"/> on every node the connection knows (primaries
 /// and replicas: a replica tells of a change when it applies it, so a value read there afterwards is the new one),
-/// following the cluster as nodes come and go. The near cache is available only while every listener listens.
+/// following the cluster as nodes come and go. Whenever a listener stops listening the near cache is emptied; it serves
+/// only while every node is heard — or unreachable for the connection too (a dead node: no value can be read from it,
+/// and its slots' new primary, its replica, is heard).
 /// </summary>
 internal sealed class NearCacheNotices : IAsyncDisposable
 {
@@ -29,6 +31,8 @@ internal sealed class NearCacheNotices : IAsyncDisposable
         _password = password;
         _logger = logger;
         redis.ConfigurationChanged += OnConfigurationChanged;
+        redis.ConnectionFailed += OnConnectionChanged;
+        redis.ConnectionRestored += OnConnectionChanged;
         Follow();
     }
 
@@ -38,6 +42,8 @@ internal sealed class NearCacheNotices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _redis.ConfigurationChanged -= OnConfigurationChanged;
+        _redis.ConnectionFailed -= OnConnectionChanged;
+        _redis.ConnectionRestored -= OnConnectionChanged;
         List<InvalidationListener> listeners;
         lock (_gate)
         {
@@ -53,6 +59,8 @@ internal sealed class NearCacheNotices : IAsyncDisposable
     }
 
     private void OnConfigurationChanged(object? sender, EndPointEventArgs e) => Follow();
+
+    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e) => UpdateAvailability(listening: true);
 
     /// <summary>A listener for every node the connection knows now; those of nodes gone are stopped.</summary>
     private void Follow()
@@ -78,18 +86,24 @@ internal sealed class NearCacheNotices : IAsyncDisposable
             }
         }
 
-        UpdateAvailability();
+        UpdateAvailability(listening: true);
         foreach (var listener in gone)
         {
             _ = listener.DisposeAsync().AsTask();
         }
     }
 
-    private void UpdateAvailability()
+    /// <param name="listening">False when a listener just stopped: whatever is near may have changed unheard.</param>
+    private void UpdateAvailability(bool listening)
     {
         lock (_gate)
         {
-            _near.Available = _listeners.Count > 0 && _listeners.Values.All(l => l.IsListening);
+            if (!listening)
+            {
+                _near.Clear();
+            }
+
+            _near.Available = _listeners.Count > 0 && _listeners.All(l => l.Value.IsListening || !_redis.GetServer(l.Key).IsConnected);
         }
     }
 
