@@ -6,11 +6,18 @@
 //              the reader stops serving the old value: p50 / p99 / max over the writes.
 //   latency:   GetAsync of a cached key from the near cache (L1) and from the node (L2, near cache off): p50 / p99.
 //   bench/client.sh [--trials 5] [--writes 1000]
+// and, with `pages`, the latency of HTTP GETs of the URLs given, one at a time (bench/sample.sh: the catalogue sample's
+// page uncached, cached in the cluster, cached near): ClientBench pages [--requests 2000] name=url …
 
 using System.Diagnostics;
 using System.Globalization;
 using Hoard.Bench.ClientBench;
 using Hoard.Client;
+
+if (args.Length > 0 && args[0] == "pages")
+{
+    return await Pages.RunAsync(args[1..]);
+}
 
 var configuration = args.Length > 0 ? args[0] : "127.0.0.1:6379";
 var trials = 5;

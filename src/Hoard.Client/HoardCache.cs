@@ -61,7 +61,7 @@ public sealed partial class HoardCache : IHoardCache, IAsyncDisposable
             return new HoardCache(options, given, ownsRedis: false, loggers, time);
         }
 
-        var redis = await ConnectionMultiplexer.ConnectAsync(options.Configuration).ConfigureAwait(false);
+        var redis = await ConnectionMultiplexer.ConnectAsync(ClientConfiguration(options)).ConfigureAwait(false);
         return new HoardCache(options, redis, ownsRedis: true, loggers, time);
     }
 
@@ -71,7 +71,19 @@ public sealed partial class HoardCache : IHoardCache, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         return options.Multiplexer is { } given
             ? new HoardCache(options, given, ownsRedis: false, loggers, time)
-            : new HoardCache(options, ConnectionMultiplexer.Connect(options.Configuration), ownsRedis: true, loggers, time);
+            : new HoardCache(options, ConnectionMultiplexer.Connect(ClientConfiguration(options)), ownsRedis: true, loggers, time);
+    }
+
+    /// <summary>
+    /// The connection's settings: those given, with commands for a node that is down failing at once instead of
+    /// waiting for it (StackExchange.Redis's default queues them up to its 5 s timeout); the cache retries them
+    /// (<see cref="HoardCacheOptions.ClusterRetryBudget"/>), so they reach the new primary as soon as the cluster has one.
+    /// </summary>
+    private static ConfigurationOptions ClientConfiguration(HoardCacheOptions options)
+    {
+        var configuration = ConfigurationOptions.Parse(options.Configuration);
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        return configuration;
     }
 
     /// <inheritdoc/>

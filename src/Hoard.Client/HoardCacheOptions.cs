@@ -27,7 +27,7 @@ public sealed class HoardCacheOptions
     /// How long a cluster call is retried while it fails in a way that passes (a node failing over, a slot moving, a
     /// timeout) before the cluster is taken as unavailable: GetOrSet then asks the factory, Set and Remove throw.
     /// </summary>
-    public TimeSpan ClusterRetryBudget { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ClusterRetryBudget { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How values become bytes (System.Text.Json unless set).</summary>
     public ICacheSerializer Serializer { get; set; } = new JsonCacheSerializer();

@@ -25,6 +25,7 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
     private readonly Task _run;
     private volatile bool _listening;
     private long _lastRead;
+    private bool _reported;
 
     /// <param name="endpoint">The node.</param>
     /// <param name="password">AUTH's password, if the node wants one.</param>
@@ -66,8 +67,9 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
             }
             catch (Exception e) when (e is IOException or SocketException or InvalidDataException or OperationCanceledException)
             {
-                if (!token.IsCancellationRequested)
+                if (!token.IsCancellationRequested && !_reported)
                 {
+                    _reported = true; // once an outage, not at every retry
                     LogLost(_logger, _endpoint, e.Message);
                 }
             }
@@ -108,6 +110,7 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
         // Heard from now on; whatever changed before is unknown, so the near cache starts empty (SetListening clears it
         // when any listener was down). A node that stops answering is given up after Silence: a PING goes every Beat.
         SetListening(true);
+        _reported = false;
         using var alive = CancellationTokenSource.CreateLinkedTokenSource(token);
         var heartbeat = BeatAsync(resp, alive);
         try
