@@ -144,7 +144,7 @@ public sealed partial class HoardCache
             // time before the source is asked again.
             HoardCacheMetrics.StaleServed.Add(1, new KeyValuePair<string, object?>("reason", "fail-safe"));
             LogFailSafe(_logger, key, e.GetBaseException().Message);
-            var bytes = Envelope.Encode(_options.Serializer, fallback.Value, Now() + (long)o.FailSafeThrottleDuration.TotalMilliseconds, fallback.Envelope.ComputeMs);
+            var bytes = Envelope.Encode(_options.Serializer, fallback.Value, Now() + (long)o.FailSafeThrottleDuration.TotalMilliseconds, fallback.Envelope.ComputeMs, _options.CompressAbove);
             await BestEffortAsync(key, () => Retry(() => _db.StringSetAsync(Full(key), bytes, expiry: null, keepTtl: true))).ConfigureAwait(false);
             return fallback.Value;
         }
@@ -184,7 +184,7 @@ public sealed partial class HoardCache
     /// <summary>Stores a value for <see cref="HoardEntryOptions.Duration"/>, kept for fail-safe beyond it.</summary>
     private async Task StoreAsync<T>(string key, T value, HoardEntryOptions o, int computeMs)
     {
-        var bytes = Envelope.Encode(_options.Serializer, value, Now() + (long)o.Duration.TotalMilliseconds, computeMs);
+        var bytes = Envelope.Encode(_options.Serializer, value, Now() + (long)o.Duration.TotalMilliseconds, computeMs, _options.CompressAbove);
         _near?.Invalidate(key); // this process's own copy; the other processes hear of the write from the nodes
         await Retry(() => _db.StringSetAsync(Full(key), bytes, o.PhysicalDuration)).ConfigureAwait(false);
     }
@@ -192,17 +192,19 @@ public sealed partial class HoardCache
     /// <summary>The cluster's value and its envelope; null when missing or not one of ours.</summary>
     private async Task<Stored<T>?> ReadAsync<T>(string key)
     {
-        var raw = await Retry(() => _db.StringGetAsync(Full(key))).ConfigureAwait(false);
-        if (!raw.HasValue || !Envelope.TryDecode((ReadOnlyMemory<byte>)raw, out var envelope))
+        var raw = await Retry(() => _db.StringGetAsync(Full(key), _readFlags)).ConfigureAwait(false);
+        if (!raw.HasValue)
         {
             return null;
         }
 
         try
         {
-            return new Stored<T>(_options.Serializer.Deserialize<T>(envelope.Payload.Span), envelope);
+            return Envelope.TryDecode((ReadOnlyMemory<byte>)raw, out var envelope)
+                ? new Stored<T>(_options.Serializer.Deserialize<T>(envelope.Payload.Span), envelope)
+                : null;
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or InvalidDataException or ArgumentException)
         {
             LogUnreadable(_logger, key, e.Message);
             return null;

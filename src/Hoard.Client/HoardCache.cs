@@ -22,6 +22,7 @@ public sealed partial class HoardCache : IHoardCache, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _flights = new(StringComparer.Ordinal);
     private readonly string _leaseToken = Guid.NewGuid().ToString("N");
+    private readonly CommandFlags _readFlags;
 
     private HoardCache(HoardCacheOptions options, IConnectionMultiplexer redis, bool ownsRedis, ILoggerFactory? loggers, TimeProvider? time)
     {
@@ -29,6 +30,7 @@ public sealed partial class HoardCache : IHoardCache, IAsyncDisposable
         _redis = redis;
         _ownsRedis = ownsRedis;
         _db = redis.GetDatabase();
+        _readFlags = options.ReadFromReplicas ? CommandFlags.PreferReplica : CommandFlags.None;
         _time = time ?? TimeProvider.System;
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<HoardCache>();
         if (options.NearCache)

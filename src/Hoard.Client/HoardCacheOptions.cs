@@ -29,6 +29,16 @@ public sealed class HoardCacheOptions
     /// </summary>
     public TimeSpan ClusterRetryBudget { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Serialized values longer than this many bytes are stored LZ4-compressed (when that makes them smaller); 0: never.</summary>
+    public int CompressAbove { get; set; } = 4096;
+
+    /// <summary>
+    /// Whether values are read from replicas when there are some (writes and leases always go to primaries). A value
+    /// just written may then be read older for a moment (the replica's lag); the near cache stays coherent, since
+    /// replicas send notices too.
+    /// </summary>
+    public bool ReadFromReplicas { get; set; }
+
     /// <summary>How values become bytes (System.Text.Json unless set).</summary>
     public ICacheSerializer Serializer { get; set; } = new JsonCacheSerializer();
 }

@@ -64,9 +64,9 @@ public class HoardCacheTests
     {
         await using var node = await LocalNode.StartAsync();
         var cache = await node.CacheAsync(nearCache: false);
-        var options = new HoardEntryOptions { Duration = TimeSpan.FromMilliseconds(100), FactorySoftTimeout = TimeSpan.FromMilliseconds(50) };
+        var options = new HoardEntryOptions { Duration = TimeSpan.FromSeconds(2), FactorySoftTimeout = TimeSpan.FromMilliseconds(50) };
         await cache.GetOrSetAsync("k", _ => Task.FromResult("old"), options);
-        await Task.Delay(150);
+        await Task.Delay(2100);
 
         var watch = Stopwatch.StartNew();
         Assert.Equal("old", await cache.GetOrSetAsync("k", async token =>

@@ -3,7 +3,10 @@ using Hoard.Client;
 
 namespace Hoard.IntegrationTests.Cluster;
 
-/// <summary>Hoard.Client on a real cluster: a primary killed under a read load costs the callers no exception.</summary>
+/// <summary>
+/// Hoard.Client on a real cluster: a primary killed under a read load costs the callers no exception; reads go to
+/// replicas when asked.
+/// </summary>
 [Trait("Category", "Cluster")]
 [Collection(LocalCluster.Collection)]
 public class ClientFailoverTests
@@ -68,5 +71,45 @@ public class ClientFailoverTests
 
         // The dead node cannot be heard, but nothing can be read from it either: the near cache serves again.
         await LocalCluster.WaitUntilAsync(() => Task.FromResult(cache.NearCacheAvailable));
+    }
+
+    [Fact]
+    public async Task ReadsGoToReplicasWhenAsked()
+    {
+        await using var cluster = await PrimaryFailoverTests.StartThreeShardsWithReplicasAsync();
+        await using var cache = await HoardCache.ConnectAsync(new HoardCacheOptions
+        {
+            Configuration = string.Join(',', cluster.Endpoints),
+            NearCache = false,
+            ReadFromReplicas = true,
+        });
+        for (var i = 0; i < Keys; i++)
+        {
+            await cache.SetAsync($"item:{i}", i);
+        }
+
+        await PrimaryFailoverTests.WaitUntilWholeAndInSyncAsync(cluster);
+        var before = await HitsAsync(cluster);
+        for (var i = 0; i < Keys; i++)
+        {
+            Assert.Equal(new HoardValue<int>(true, i), await cache.GetAsync<int>($"item:{i}"));
+        }
+
+        var after = await HitsAsync(cluster);
+        Assert.Equal(Keys, after.Replicas - before.Replicas);
+        Assert.Equal(0, after.Primaries - before.Primaries);
+    }
+
+    /// <summary>keyspace_hits of the primaries (nodes 0-2) and of the replicas (3-5), summed.</summary>
+    private static async Task<(long Primaries, long Replicas)> HitsAsync(LocalCluster cluster)
+    {
+        var hits = new long[cluster.Ports.Length];
+        for (var i = 0; i < hits.Length; i++)
+        {
+            var info = (string)(await cluster.CallAsync(i, "INFO", "stats"))!;
+            hits[i] = long.Parse(info.Split("\r\n").Single(l => l.StartsWith("keyspace_hits:", StringComparison.Ordinal))[14..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return (hits[..3].Sum(), hits[3..].Sum());
     }
 }
