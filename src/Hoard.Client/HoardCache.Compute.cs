@@ -144,7 +144,8 @@ public sealed partial class HoardCache
             // time before the source is asked again.
             HoardCacheMetrics.StaleServed.Add(1, new KeyValuePair<string, object?>("reason", "fail-safe"));
             LogFailSafe(_logger, key, e.GetBaseException().Message);
-            var bytes = Envelope.Encode(_options.Serializer, fallback.Value, Now() + (long)o.FailSafeThrottleDuration.TotalMilliseconds, fallback.Envelope.ComputeMs, _options.CompressAbove);
+            var bytes = Envelope.Encode(_options.Serializer, fallback.Value, Now() + (long)o.FailSafeThrottleDuration.TotalMilliseconds,
+                fallback.Envelope.ComputeMs, fallback.Envelope.CreatedAt, fallback.Envelope.Tags, _options.CompressAbove);
             await BestEffortAsync(key, () => Retry(() => _db.StringSetAsync(Full(key), bytes, expiry: null, keepTtl: true))).ConfigureAwait(false);
             return fallback.Value;
         }
@@ -184,7 +185,8 @@ public sealed partial class HoardCache
     /// <summary>Stores a value for <see cref="HoardEntryOptions.Duration"/>, kept for fail-safe beyond it.</summary>
     private async Task StoreAsync<T>(string key, T value, HoardEntryOptions o, int computeMs)
     {
-        var bytes = Envelope.Encode(_options.Serializer, value, Now() + (long)o.Duration.TotalMilliseconds, computeMs, _options.CompressAbove);
+        var now = Now();
+        var bytes = Envelope.Encode(_options.Serializer, value, now + (long)o.Duration.TotalMilliseconds, computeMs, now, o.Tags, _options.CompressAbove);
         _near?.Invalidate(key); // this process's own copy; the other processes hear of the write from the nodes
         await Retry(() => _db.StringSetAsync(Full(key), bytes, o.PhysicalDuration)).ConfigureAwait(false);
     }
@@ -200,9 +202,12 @@ public sealed partial class HoardCache
 
         try
         {
-            return Envelope.TryDecode((ReadOnlyMemory<byte>)raw, out var envelope)
-                ? new Stored<T>(_options.Serializer.Deserialize<T>(envelope.Payload.Span), envelope)
-                : null;
+            if (!Envelope.TryDecode((ReadOnlyMemory<byte>)raw, out var envelope) || await RemovedByTagAsync(envelope).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return new Stored<T>(_options.Serializer.Deserialize<T>(envelope.Payload.Span), envelope);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or InvalidDataException or ArgumentException)
         {

@@ -54,6 +54,9 @@ public sealed partial class HoardCache : IHoardCache, IAsyncDisposable
     /// <summary>Entries in the near cache.</summary>
     public int NearCacheCount => _near?.Count ?? 0;
 
+    /// <summary>Whether the near cache holds a value for <paramref name="key"/> (tests, diagnostics).</summary>
+    internal bool IsNear(string key) => _near?.Contains(key) ?? false;
+
     /// <summary>Connects to the cluster named by <see cref="HoardCacheOptions.Configuration"/> (or uses <see cref="HoardCacheOptions.Multiplexer"/>).</summary>
     public static async Task<HoardCache> ConnectAsync(HoardCacheOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null)
     {

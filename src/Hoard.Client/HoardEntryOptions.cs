@@ -39,5 +39,11 @@ public sealed record HoardEntryOptions
     /// </summary>
     public double EarlyRefreshBeta { get; init; }
 
+    /// <summary>
+    /// Tags of the entry: <see cref="IHoardCache.RemoveByTagAsync"/> of any of them removes it (at most 255, each at most
+    /// 65,535 bytes of UTF-8).
+    /// </summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
     internal TimeSpan PhysicalDuration => FailSafe ? Duration + FailSafeMaxDuration : Duration;
 }

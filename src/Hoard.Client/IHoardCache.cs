@@ -22,6 +22,9 @@ public interface IHoardCache
 
     /// <summary>Removes the key's value everywhere.</summary>
     Task RemoveAsync(string key, CancellationToken token = default);
+
+    /// <summary>Removes every entry written with <paramref name="tag"/> (<see cref="HoardEntryOptions.Tags"/>) before now.</summary>
+    Task RemoveByTagAsync(string tag, CancellationToken token = default);
 }
 
 /// <summary>A value found, or not.</summary>

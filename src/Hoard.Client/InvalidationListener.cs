@@ -17,7 +17,7 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
 
     private readonly EndPoint _endpoint;
     private readonly string? _password;
-    private readonly string _prefix;
+    private readonly string[] _prefixes;
     private readonly Action<string?> _changed;
     private readonly Action<bool> _listeningChanged;
     private readonly ILogger _logger;
@@ -29,15 +29,15 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
 
     /// <param name="endpoint">The node.</param>
     /// <param name="password">AUTH's password, if the node wants one.</param>
-    /// <param name="prefix">The keys to hear of: those starting with it.</param>
+    /// <param name="prefixes">The keys to hear of: those starting with one of these (which must not overlap).</param>
     /// <param name="changed">Told of each key that changed, null for "every key" (a flush).</param>
     /// <param name="listeningChanged">Told whenever <see cref="IsListening"/> changes, with its new value.</param>
     /// <param name="logger">Where a lost connection is told.</param>
-    public InvalidationListener(EndPoint endpoint, string? password, string prefix, Action<string?> changed, Action<bool> listeningChanged, ILogger logger)
+    public InvalidationListener(EndPoint endpoint, string? password, string[] prefixes, Action<string?> changed, Action<bool> listeningChanged, ILogger logger)
     {
         _endpoint = endpoint;
         _password = password;
-        _prefix = prefix;
+        _prefixes = prefixes;
         _changed = changed;
         _listeningChanged = listeningChanged;
         _logger = logger;
@@ -104,7 +104,7 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
         Expect(await resp.ReadAsync(token).ConfigureAwait(false), "HELLO 3");
         await resp.SendAsync(token, "CLIENT", "SETNAME", "hoard-client-invalidations").ConfigureAwait(false);
         Expect(await resp.ReadAsync(token).ConfigureAwait(false), "CLIENT SETNAME");
-        await resp.SendAsync(token, "CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", _prefix).ConfigureAwait(false);
+        await resp.SendAsync(token, ["CLIENT", "TRACKING", "ON", "BCAST", .. _prefixes.SelectMany(p => new[] { "PREFIX", p })]).ConfigureAwait(false);
         Expect(await resp.ReadAsync(token).ConfigureAwait(false), "CLIENT TRACKING");
 
         // Heard from now on; whatever changed before is unknown, so the near cache starts empty (SetListening clears it

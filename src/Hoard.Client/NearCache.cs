@@ -15,7 +15,7 @@ internal sealed class NearCache(int maxEntries)
     private readonly ConcurrentDictionary<string, NearEntry> _entries = new(StringComparer.Ordinal);
     private readonly long[] _changes = new long[Stripes];
     private long _clears;
-    private int _count;
+    private int _sets;
     private volatile bool _available;
 
     /// <summary>Whether every node's notices are heard (else the near cache is bypassed and empty).</summary>
@@ -33,7 +33,9 @@ internal sealed class NearCache(int maxEntries)
         }
     }
 
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _entries.Count;
+
+    public bool Contains(string key) => _entries.ContainsKey(key);
 
     /// <summary>What has been heard of <paramref name="key"/> so far; pass it to <see cref="Set"/> after reading the value.</summary>
     public (long Changes, long Clears) Snapshot(string key) =>
@@ -53,22 +55,16 @@ internal sealed class NearCache(int maxEntries)
             return;
         }
 
-        if (_entries.TryAdd(key, entry))
+        _entries[key] = entry;
+        if ((Interlocked.Increment(ref _sets) & 255) == 0 && _entries.Count > maxEntries)
         {
-            if (Interlocked.Increment(ref _count) > maxEntries)
-            {
-                Trim();
-            }
-        }
-        else
-        {
-            _entries[key] = entry;
+            Trim(); // looked at every 256 stores: counting the entries takes every lock of the dictionary
         }
 
         // A change heard between the check above and the store: the notice may have removed nothing yet.
-        if (Snapshot(key) != before && _entries.TryRemove(KeyValuePair.Create(key, entry)))
+        if (Snapshot(key) != before)
         {
-            Interlocked.Decrement(ref _count);
+            _entries.TryRemove(KeyValuePair.Create(key, entry));
         }
     }
 
@@ -76,10 +72,7 @@ internal sealed class NearCache(int maxEntries)
     public void Invalidate(string key)
     {
         Interlocked.Increment(ref _changes[Stripe(key)]);
-        if (_entries.TryRemove(key, out _))
-        {
-            Interlocked.Decrement(ref _count);
-        }
+        _entries.TryRemove(key, out _);
     }
 
     /// <summary>Everything goes (a flush, or notices that may have been missed).</summary>
@@ -87,13 +80,12 @@ internal sealed class NearCache(int maxEntries)
     {
         Interlocked.Increment(ref _clears);
         _entries.Clear();
-        Volatile.Write(ref _count, 0);
     }
 
-    /// <summary>Drops about an eighth of the entries, in no particular order, to make room.</summary>
+    /// <summary>Drops entries, in no particular order, until an eighth of the room is free.</summary>
     private void Trim()
     {
-        var drop = Math.Max(1, maxEntries / 8);
+        var drop = _entries.Count - maxEntries + Math.Max(1, maxEntries / 8);
         foreach (var key in _entries.Keys)
         {
             if (drop-- <= 0)
@@ -101,10 +93,7 @@ internal sealed class NearCache(int maxEntries)
                 break;
             }
 
-            if (_entries.TryRemove(key, out _))
-            {
-                Interlocked.Decrement(ref _count);
-            }
+            _entries.TryRemove(key, out _);
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed class NearCacheNotices : IAsyncDisposable
     private readonly NearCache _near;
     private readonly IConnectionMultiplexer _redis;
     private readonly string _prefix;
+    private readonly string _tagPrefix;
     private readonly string? _password;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -28,6 +29,7 @@ internal sealed class NearCacheNotices : IAsyncDisposable
         _near = near;
         _redis = redis;
         _prefix = prefix;
+        _tagPrefix = HoardCache.TagKeyPrefix(prefix);
         _password = password;
         _logger = logger;
         redis.ConfigurationChanged += OnConfigurationChanged;
@@ -76,7 +78,7 @@ internal sealed class NearCacheNotices : IAsyncDisposable
 
             foreach (var endpoint in known.Where(e => !_listeners.ContainsKey(e)))
             {
-                _listeners[endpoint] = new InvalidationListener(endpoint, _password, _prefix, Changed, UpdateAvailability, _logger);
+                _listeners[endpoint] = new InvalidationListener(endpoint, _password, Prefixes(), Changed, UpdateAvailability, _logger);
             }
 
             foreach (var endpoint in _listeners.Keys.Where(e => !known.Contains(e)).ToList())
@@ -92,6 +94,9 @@ internal sealed class NearCacheNotices : IAsyncDisposable
             _ = listener.DisposeAsync().AsTask();
         }
     }
+
+    /// <summary>The prefixes heard: the cache's keys and its tags' (one empty prefix already covers both).</summary>
+    private string[] Prefixes() => _prefix.Length == 0 ? [""] : [_prefix, _tagPrefix];
 
     /// <param name="listening">False when a listener just stopped: whatever is near may have changed unheard.</param>
     private void UpdateAvailability(bool listening)
@@ -111,9 +116,9 @@ internal sealed class NearCacheNotices : IAsyncDisposable
     {
         Interlocked.Increment(ref _heard);
         HoardCacheMetrics.NearInvalidations.Add(1);
-        if (key is null)
+        if (key is null || key.StartsWith(_tagPrefix, StringComparison.Ordinal))
         {
-            _near.Clear();
+            _near.Clear(); // a flush, or a tag removed: which near values carry the tag is not known here
         }
         else if (key.StartsWith(_prefix, StringComparison.Ordinal))
         {

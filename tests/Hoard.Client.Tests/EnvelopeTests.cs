@@ -10,18 +10,18 @@ public class EnvelopeTests
     [Fact]
     public void SmallValuesStayPlainAndLargeOnesAreCompressedWhenThatIsSmaller()
     {
-        var small = Envelope.Encode(Json, "short", 123, 7, compressAbove: 4096);
-        Assert.Equal(1, small[0]);
+        var small = Envelope.Encode(Json, "short", 123, 7, 100, null, compressAbove: 4096);
+        Assert.Equal((1, 0), (small[0], small[1])); // version 1, not compressed
         var large = new string('a', 100_000);
-        var packed = Envelope.Encode(Json, large, 123, 7, compressAbove: 4096);
-        Assert.Equal(2, packed[0]);
+        var packed = Envelope.Encode(Json, large, 123, 7, 100, null, compressAbove: 4096);
+        Assert.Equal(1, packed[1]); // LZ4
         Assert.True(packed.Length < 2_000, $"{packed.Length} bytes for 100 KB of one letter");
-        var never = Envelope.Encode(Json, large, 123, 7, compressAbove: 0);
-        Assert.Equal(1, never[0]);
+        var never = Envelope.Encode(Json, large, 123, 7, 100, null, compressAbove: 0);
+        Assert.Equal(0, never[1]);
 
         var random = Convert.ToBase64String(RandomBytes(60_000)); // base64 of noise: LZ4 gains little or nothing
-        var noisy = Envelope.Encode(Json, random, 123, 7, compressAbove: 4096);
-        Assert.True(noisy.Length <= Envelope.Encode(Json, random, 123, 7, compressAbove: 0).Length, "compression never makes a value longer");
+        var noisy = Envelope.Encode(Json, random, 123, 7, 100, null, compressAbove: 4096);
+        Assert.True(noisy.Length <= Envelope.Encode(Json, random, 123, 7, 100, null, compressAbove: 0).Length, "compression never makes a value longer");
 
         foreach (var (bytes, expected) in new[] { (small, "short"), (packed, large), (never, large), (noisy, random) })
         {
@@ -29,6 +29,18 @@ public class EnvelopeTests
             Assert.Equal((123L, 7), (envelope.FreshUntil, envelope.ComputeMs));
             Assert.Equal(expected, Json.Deserialize<string>(envelope.Payload.Span));
         }
+    }
+
+    [Fact]
+    public void TagsAndTheWriteTimeTravelWithTheValue()
+    {
+        var bytes = Envelope.Encode(Json, 42, 123, 7, 1_700_000_000_000, ["product:7", "catalogue", "ünïcode"], compressAbove: 4096);
+        Assert.True(Envelope.TryDecode(bytes, out var envelope));
+        Assert.Equal(["product:7", "catalogue", "ünïcode"], envelope.Tags);
+        Assert.Equal(1_700_000_000_000, envelope.CreatedAt);
+        Assert.Equal(42, Json.Deserialize<int>(envelope.Payload.Span));
+        Assert.Throws<InvalidDataException>(() => Envelope.TryDecode(bytes.AsMemory(0, 30), out _)); // cut inside the tags
+        Assert.Throws<ArgumentException>(() => Envelope.Encode(Json, 1, 0, 0, 0, [.. Enumerable.Range(0, 256).Select(i => $"t{i}")], 0));
     }
 
     [Fact]
@@ -44,7 +56,7 @@ public class EnvelopeTests
         await using var node = await LocalNode.StartAsync();
         var cache = await node.CacheAsync(nearCache: false);
         node.Server.Keyspace[0].Set(Encoding.UTF8.GetBytes("cache:foreign"), Encoding.UTF8.GetBytes("set by redis-cli"));
-        byte[] corrupt = [2, .. new byte[12], 0xFF, 0xFF, 0xFF];
+        byte[] corrupt = [1, 1, .. new byte[20], 0, 0xFF, 0xFF, 0xFF]; // says LZ4, holds garbage
         node.Server.Keyspace[0].Set(Encoding.UTF8.GetBytes("cache:corrupt"), corrupt);
 
         Assert.False((await cache.GetAsync<string>("foreign")).HasValue);
