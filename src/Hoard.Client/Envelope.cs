@@ -9,14 +9,16 @@ namespace Hoard.Client;
 /// A value as it is stored in the cluster: <c>version(1)=1 flags(1) freshUntil(int64) computeMs(int32) createdAt(int64)
 /// tagCount(1) tagCount × (length(uint16) UTF-8 tag) payload</c>, little-endian, times in Unix ms. Flag bit 0: the payload
 /// is LZ4-compressed (K4os's pickle format, which carries the length), chosen when the serialized value is longer than
-/// the threshold and compression makes it smaller. The key lives longer than <c>freshUntil</c> (fail-safe keeps it);
+/// the threshold and compression makes it smaller. Flag bit 1: the entry is a stale value fail-safe put back while its
+/// source fails. The key lives longer than <c>freshUntil</c> (fail-safe keeps it);
 /// <c>computeMs</c> feeds early refresh; <c>createdAt</c> and the tags let a tag's removal (a later time stored for the
 /// tag) cover the entry.
 /// </summary>
-internal readonly record struct Envelope(long FreshUntil, int ComputeMs, long CreatedAt, string[] Tags, ReadOnlyMemory<byte> Payload)
+internal readonly record struct Envelope(long FreshUntil, int ComputeMs, long CreatedAt, string[] Tags, ReadOnlyMemory<byte> Payload, bool IsFailSafeCopy)
 {
     private const byte Version = 1;
     private const byte Lz4 = 1;
+    private const byte FailSafeCopy = 2;
     private const int FixedLength = 1 + 1 + sizeof(long) + sizeof(int) + sizeof(long) + 1;
 
     /// <summary>The most tags an entry carries.</summary>
@@ -29,7 +31,7 @@ internal readonly record struct Envelope(long FreshUntil, int ComputeMs, long Cr
     /// <paramref name="compressAbove"/> (0: never).
     /// </summary>
     public static byte[] Encode<T>(ICacheSerializer serializer, T value, long freshUntil, int computeMs, long createdAt,
-        IReadOnlyList<string>? tags, int compressAbove)
+        IReadOnlyList<string>? tags, int compressAbove, bool failSafeCopy = false)
     {
         tags ??= [];
         if (tags.Count > MaxTags)
@@ -40,7 +42,7 @@ internal readonly record struct Envelope(long FreshUntil, int ComputeMs, long Cr
         var buffer = new ArrayBufferWriter<byte>(256);
         var header = buffer.GetSpan(FixedLength);
         header[0] = Version;
-        header[1] = 0;
+        header[1] = failSafeCopy ? FailSafeCopy : (byte)0;
         BinaryPrimitives.WriteInt64LittleEndian(header[2..], freshUntil);
         BinaryPrimitives.WriteInt32LittleEndian(header[10..], computeMs);
         BinaryPrimitives.WriteInt64LittleEndian(header[14..], createdAt);
@@ -66,7 +68,7 @@ internal readonly record struct Envelope(long FreshUntil, int ComputeMs, long Cr
         {
             var compressed = new byte[headerLength + packed.Length];
             buffer.WrittenSpan[..headerLength].CopyTo(compressed);
-            compressed[1] = Lz4;
+            compressed[1] |= Lz4;
             packed.CopyTo(compressed.AsSpan(headerLength));
             return compressed;
         }
@@ -80,7 +82,7 @@ internal readonly record struct Envelope(long FreshUntil, int ComputeMs, long Cr
     {
         envelope = default;
         var span = bytes.Span;
-        if (span.Length < FixedLength || span[0] != Version || span[1] > Lz4)
+        if (span.Length < FixedLength || span[0] != Version || (span[1] & ~(Lz4 | FailSafeCopy)) != 0)
         {
             return false;
         }
@@ -99,13 +101,14 @@ internal readonly record struct Envelope(long FreshUntil, int ComputeMs, long Cr
             p += 2 + length;
         }
 
-        var payload = span[1] == Lz4 ? LZ4Pickler.Unpickle(span[p..]) : bytes[p..];
+        var payload = (span[1] & Lz4) != 0 ? LZ4Pickler.Unpickle(span[p..]) : bytes[p..];
         envelope = new Envelope(
             BinaryPrimitives.ReadInt64LittleEndian(span[2..]),
             BinaryPrimitives.ReadInt32LittleEndian(span[10..]),
             BinaryPrimitives.ReadInt64LittleEndian(span[14..]),
             tags,
-            payload);
+            payload,
+            (span[1] & FailSafeCopy) != 0);
         return true;
     }
 }

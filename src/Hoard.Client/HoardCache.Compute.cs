@@ -60,6 +60,14 @@ public sealed partial class HoardCache
         }
 
         HoardCacheMetrics.Misses.Add(1);
+        if (read is { Envelope.IsFailSafeCopy: true } failing && o.FailSafe)
+        {
+            // The source failed last time: the caller gets the stale value now, the source is tried in the background.
+            HoardCacheMetrics.StaleServed.Add(1, new KeyValuePair<string, object?>("reason", "fail-safe"));
+            _ = RetryInBackgroundAsync(key, factory, o, failing);
+            return failing.Value;
+        }
+
         if (!await TryLeaseAsync(key, o).ConfigureAwait(false))
         {
             if (read is { } stale)
@@ -77,6 +85,22 @@ public sealed partial class HoardCache
         }
 
         return await RunFactoryAsync(key, factory, o, read).ConfigureAwait(false);
+    }
+
+    /// <summary>A source that failed tried again (by whoever gets the lease), the stale value kept if it fails again.</summary>
+    private async Task RetryInBackgroundAsync<T>(string key, Func<CancellationToken, Task<T>> factory, HoardEntryOptions o, Stored<T> stale)
+    {
+        try
+        {
+            if (await TryLeaseAsync(key, o).ConfigureAwait(false))
+            {
+                await RunFactoryAsync(key, factory, o, stale).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            LogRefreshFailed(_logger, e); // in the background: nobody else would hear of it
+        }
     }
 
     /// <summary>Early refresh of a value still fresh: by whoever gets the lease, the current value kept if it fails.</summary>
@@ -145,7 +169,7 @@ public sealed partial class HoardCache
             HoardCacheMetrics.StaleServed.Add(1, new KeyValuePair<string, object?>("reason", "fail-safe"));
             LogFailSafe(_logger, key, e.GetBaseException().Message);
             var bytes = Envelope.Encode(_options.Serializer, fallback.Value, Now() + (long)o.FailSafeThrottleDuration.TotalMilliseconds,
-                fallback.Envelope.ComputeMs, fallback.Envelope.CreatedAt, fallback.Envelope.Tags, _options.CompressAbove);
+                fallback.Envelope.ComputeMs, fallback.Envelope.CreatedAt, fallback.Envelope.Tags, _options.CompressAbove, failSafeCopy: true);
             await BestEffortAsync(key, () => Retry(() => _db.StringSetAsync(Full(key), bytes, expiry: null, keepTtl: true))).ConfigureAwait(false);
             return fallback.Value;
         }

@@ -49,8 +49,29 @@ public class HoardCacheTests
         await Task.Delay(150);
 
         Assert.Equal("v1", await cache.GetOrSetAsync<string>("k", _ => throw new TimeoutException("the database is down"), shortLived));
-        await Task.Delay(250); // past the throttle: the source is asked again, and is back
-        Assert.Equal("v2", await cache.GetOrSetAsync("k", _ => Task.FromResult("v2"), shortLived));
+
+        // Past the throttle the source is asked again in the background, the caller served the stale value at once;
+        // while it still fails, so on; once it is back, its value is stored.
+        var down = true;
+        var calls = 0;
+        async Task<string> Source(CancellationToken token)
+        {
+            Interlocked.Increment(ref calls);
+            var failing = down; // as it is when asked
+            await Task.Delay(300, token);
+            return failing ? throw new TimeoutException("still down") : "v2";
+        }
+
+        await Task.Delay(250);
+        var watch = Stopwatch.StartNew();
+        Assert.Equal("v1", await cache.GetOrSetAsync("k", Source, shortLived));
+        Assert.True(watch.ElapsedMilliseconds < 250, $"the caller waited {watch.ElapsedMilliseconds} ms for a failing source");
+        await LocalNode.WaitUntilAsync(() => Volatile.Read(ref calls) == 1, "the source is tried in the background");
+        down = false;
+        await Task.Delay(600); // the background try failed (300 ms); past its throttle the next caller starts another
+        Assert.Equal("v1", await cache.GetOrSetAsync("k", Source, shortLived));
+        await LocalNode.WaitUntilAsync(() => cache.GetAsync<string>("k").Result is { HasValue: true, Value: "v2" }, "the source's value is back");
+        Assert.Equal(2, Volatile.Read(ref calls));
 
         // Without fail-safe the value is gone once it expired, and the failure reaches the caller.
         var plain = shortLived with { FailSafe = false };
@@ -76,6 +97,38 @@ public class HoardCacheTests
         }, options));
         Assert.True(watch.ElapsedMilliseconds < 400, $"waited {watch.ElapsedMilliseconds} ms for a slow source");
         await LocalNode.WaitUntilAsync(() => cache.GetAsync<string>("k").Result is { HasValue: true, Value: "new" }, "the slow value is stored");
+    }
+
+    [Fact]
+    public async Task EarlyRefreshRecomputesBeforeTheValueExpiresWithoutMakingCallersWait()
+    {
+        await using var node = await LocalNode.StartAsync();
+        var cache = await node.CacheAsync();
+        var calls = 0;
+        async Task<int> Slow(CancellationToken token)
+        {
+            var n = Interlocked.Increment(ref calls);
+            await Task.Delay(100, token);
+            return n;
+        }
+
+        // XFetch refreshes when now − 100 ms · β · ln(rand) reaches the expiry: with β = 5, about half a second ahead
+        // on average, more likely the nearer it is.
+        var options = new HoardEntryOptions { Duration = TimeSpan.FromSeconds(2), EarlyRefreshBeta = 5 };
+        Assert.Equal(1, await cache.GetOrSetAsync("k", Slow, options));
+        var watch = Stopwatch.StartNew();
+        var slowest = 0L;
+        while (Volatile.Read(ref calls) < 2 && watch.Elapsed < TimeSpan.FromSeconds(1.9))
+        {
+            var call = Stopwatch.StartNew();
+            Assert.Equal(1, await cache.GetOrSetAsync("k", Slow, options));
+            slowest = Math.Max(slowest, call.ElapsedMilliseconds);
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(2, Volatile.Read(ref calls)); // refreshed before the value expired
+        Assert.True(slowest < 100, $"a caller waited {slowest} ms: the refresh is the background's");
+        await LocalNode.WaitUntilAsync(() => cache.GetAsync<int>("k").Result is { HasValue: true, Value: 2 }, "the refreshed value is stored");
     }
 
     [Fact]
