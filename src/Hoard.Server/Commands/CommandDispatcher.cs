@@ -70,7 +70,7 @@ public sealed class CommandDispatcher
             }
             else if (proxied is not null)
             {
-                session.Deferred = _server.SlotProxy.RunAsync(proxied, [.. Enumerable.Range(0, command.Count).Select(i => (ReadOnlyMemory<byte>)command[i].ToArray())], session.Protocol);
+                session.Deferred = _server.SlotProxy.RunAsync(proxied, CopyArguments(command), session.Protocol);
             }
 
             return;
@@ -123,6 +123,21 @@ public sealed class CommandDispatcher
         }
 
         session.LastCommand = definition.Name;
+    }
+
+    /// <summary>
+    /// The command's arguments, copied (for a command that runs elsewhere after this receive). A method of its own: a
+    /// lambda capturing <c>command</c> in <see cref="Execute"/> made the compiler allocate its closure on every command.
+    /// </summary>
+    private static ReadOnlyMemory<byte>[] CopyArguments(CommandBuffer command)
+    {
+        var copies = new ReadOnlyMemory<byte>[command.Count];
+        for (var i = 0; i < copies.Length; i++)
+        {
+            copies[i] = command[i].ToArray();
+        }
+
+        return copies;
     }
 
     /// <summary>Routing in cluster mode, then the write gate; false after writing the redirect or error.</summary>
