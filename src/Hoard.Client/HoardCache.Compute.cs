@@ -68,7 +68,8 @@ public sealed partial class HoardCache
             return failing.Value;
         }
 
-        if (!await TryLeaseAsync(key, o).ConfigureAwait(false))
+        var lease = await TryLeaseAsync(key, o).ConfigureAwait(false);
+        if (lease is null)
         {
             if (read is { } stale)
             {
@@ -84,7 +85,7 @@ public sealed partial class HoardCache
             }
         }
 
-        return await RunFactoryAsync(key, factory, o, read).ConfigureAwait(false);
+        return await RunFactoryAsync(key, factory, o, read, lease).ConfigureAwait(false);
     }
 
     /// <summary>A source that failed tried again (by whoever gets the lease), the stale value kept if it fails again.</summary>
@@ -92,9 +93,9 @@ public sealed partial class HoardCache
     {
         try
         {
-            if (await TryLeaseAsync(key, o).ConfigureAwait(false))
+            if (await TryLeaseAsync(key, o).ConfigureAwait(false) is { } lease)
             {
-                await RunFactoryAsync(key, factory, o, stale).ConfigureAwait(false);
+                await RunFactoryAsync(key, factory, o, stale, lease).ConfigureAwait(false);
             }
         }
         catch (Exception e)
@@ -112,8 +113,8 @@ public sealed partial class HoardCache
             return await ComputeAsync(key, factory, o).ConfigureAwait(false);
         }
 
-        return await TryLeaseAsync(key, o).ConfigureAwait(false)
-            ? await RunFactoryAsync(key, factory, o, read).ConfigureAwait(false)
+        return await TryLeaseAsync(key, o).ConfigureAwait(false) is { } lease
+            ? await RunFactoryAsync(key, factory, o, read, lease).ConfigureAwait(false)
             : read.Value.Value;
     }
 
@@ -138,7 +139,7 @@ public sealed partial class HoardCache
     /// Runs the factory under the hard timeout; with a stale value, the soft timeout and fail-safe apply. A value
     /// computed is stored and the lease given back.
     /// </summary>
-    private async Task<T> RunFactoryAsync<T>(string key, Func<CancellationToken, Task<T>> factory, HoardEntryOptions o, Stored<T>? stale)
+    private async Task<T> RunFactoryAsync<T>(string key, Func<CancellationToken, Task<T>> factory, HoardEntryOptions o, Stored<T>? stale, string? lease)
     {
         HoardCacheMetrics.FactoryCalls.Add(1);
         var cancel = new CancellationTokenSource();
@@ -148,7 +149,7 @@ public sealed partial class HoardCache
         }
 
         var started = Stopwatch.GetTimestamp();
-        var work = StoreWhenDoneAsync(key, factory, o, cancel, started);
+        var work = StoreWhenDoneAsync(key, factory, o, cancel, started, lease);
         if (o.FactorySoftTimeout is { } soft && stale is { } early && await Task.WhenAny(work, Task.Delay(soft)).ConfigureAwait(false) != work)
         {
             // The caller gets the stale value now; the factory goes on and stores what it returns.
@@ -175,7 +176,8 @@ public sealed partial class HoardCache
         }
     }
 
-    private async Task<T> StoreWhenDoneAsync<T>(string key, Func<CancellationToken, Task<T>> factory, HoardEntryOptions o, CancellationTokenSource cancel, long started)
+    private async Task<T> StoreWhenDoneAsync<T>(string key, Func<CancellationToken, Task<T>> factory, HoardEntryOptions o, CancellationTokenSource cancel,
+        long started, string? lease)
     {
         try
         {
@@ -188,7 +190,7 @@ public sealed partial class HoardCache
         }
         finally
         {
-            await BestEffortAsync(key, () => ReleaseLeaseAsync(key)).ConfigureAwait(false);
+            await BestEffortAsync(key, () => ReleaseLeaseAsync(key, lease)).ConfigureAwait(false);
             cancel.Dispose();
         }
     }
@@ -250,14 +252,23 @@ public sealed partial class HoardCache
 
     private RedisKey LeaseKey(string key) => "hoard-lease:" + _options.KeyPrefix + key;
 
-    /// <summary>Takes the key's lease (or finds it already ours: a retried SET NX whose first try got through).</summary>
-    private async Task<bool> TryLeaseAsync(string key, HoardEntryOptions o) =>
-        await Retry(() => _db.StringSetAsync(LeaseKey(key), _leaseToken, o.LeaseDuration, When.NotExists)).ConfigureAwait(false)
-        || await Retry(() => _db.StringGetAsync(LeaseKey(key))).ConfigureAwait(false) == _leaseToken;
-
-    private async Task ReleaseLeaseAsync(string key)
+    /// <summary>
+    /// Takes the key's lease with a token of this attempt's own (so two attempts of one process cannot both think they
+    /// hold it), or finds it already taken by this attempt (a retried SET NX whose first try got through); returns the
+    /// token, or null when someone else holds it.
+    /// </summary>
+    private async Task<string?> TryLeaseAsync(string key, HoardEntryOptions o)
     {
-        if (await Retry(() => _db.StringGetAsync(LeaseKey(key))).ConfigureAwait(false) == _leaseToken)
+        var token = Guid.NewGuid().ToString("N");
+        return await Retry(() => _db.StringSetAsync(LeaseKey(key), token, o.LeaseDuration, When.NotExists)).ConfigureAwait(false)
+            || await Retry(() => _db.StringGetAsync(LeaseKey(key))).ConfigureAwait(false) == token
+            ? token
+            : null;
+    }
+
+    private async Task ReleaseLeaseAsync(string key, string? lease)
+    {
+        if (lease is not null && await Retry(() => _db.StringGetAsync(LeaseKey(key))).ConfigureAwait(false) == lease)
         {
             await Retry(() => _db.KeyDeleteAsync(LeaseKey(key))).ConfigureAwait(false);
         }

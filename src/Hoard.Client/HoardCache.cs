@@ -21,7 +21,6 @@ public sealed partial class HoardCache : IHoardCache, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _flights = new(StringComparer.Ordinal);
-    private readonly string _leaseToken = Guid.NewGuid().ToString("N");
     private readonly CommandFlags _readFlags;
 
     private HoardCache(HoardCacheOptions options, IConnectionMultiplexer redis, bool ownsRedis, ILoggerFactory? loggers, TimeProvider? time)
