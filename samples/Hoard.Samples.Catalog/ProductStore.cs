@@ -29,16 +29,6 @@ public sealed class ProductStore(string connectionString, TimeSpan queryDelay) :
         return $"<html><body><h1>{name}</h1><p>Price: {price}</p><p>Product {id}</p></body></html>";
     }
 
-    /// <summary>Changes a product's price (what an admin would do; the page shows it once its cached copy expires).</summary>
-    public async Task SetPriceAsync(int id, decimal price, CancellationToken token = default)
-    {
-        await EnsureSchemaAsync(token);
-        await using var command = _source.CreateCommand("UPDATE products SET price = @price WHERE id = @id");
-        command.Parameters.AddWithValue("price", price);
-        command.Parameters.AddWithValue("id", id);
-        await command.ExecuteNonQueryAsync(token);
-    }
-
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {

@@ -91,12 +91,12 @@ internal readonly record struct Envelope(long FreshUntil, int ComputeMs, long Cr
         var p = FixedLength;
         for (var i = 0; i < tags.Length; i++)
         {
-            if (span.Length - p < 2 || span.Length - p - 2 < BinaryPrimitives.ReadUInt16LittleEndian(span[p..]))
+            var length = span.Length - p >= 2 ? BinaryPrimitives.ReadUInt16LittleEndian(span[p..]) : int.MaxValue;
+            if (span.Length - p - 2 < length)
             {
                 throw new InvalidDataException("An entry's tags run past its end.");
             }
 
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(span[p..]);
             tags[i] = Encoding.UTF8.GetString(span.Slice(p + 2, length));
             p += 2 + length;
         }

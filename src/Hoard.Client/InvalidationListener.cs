@@ -44,8 +44,6 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
         _run = Task.Run(RunAsync);
     }
 
-    public EndPoint EndPoint => _endpoint;
-
     /// <summary>Whether changes on the node are heard now.</summary>
     public bool IsListening => _listening;
 

@@ -22,7 +22,6 @@ internal sealed class NearCacheNotices : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<EndPoint, InvalidationListener> _listeners = [];
     private bool _disposed;
-    private long _heard;
 
     public NearCacheNotices(NearCache near, IConnectionMultiplexer redis, string prefix, string? password, ILogger logger)
     {
@@ -37,9 +36,6 @@ internal sealed class NearCacheNotices : IAsyncDisposable
         redis.ConnectionRestored += OnConnectionChanged;
         Follow();
     }
-
-    /// <summary>Notices heard (keys changed, flushes included).</summary>
-    public long Heard => Interlocked.Read(ref _heard);
 
     public async ValueTask DisposeAsync()
     {
@@ -114,7 +110,6 @@ internal sealed class NearCacheNotices : IAsyncDisposable
 
     private void Changed(string? key)
     {
-        Interlocked.Increment(ref _heard);
         HoardCacheMetrics.NearInvalidations.Add(1);
         if (key is null || key.StartsWith(_tagPrefix, StringComparison.Ordinal))
         {

@@ -1,28 +1,21 @@
-using System.Net;
 using Hoard.Server;
+using Hoard.Server.Tests.Support;
 
 namespace Hoard.Client.Tests;
 
-/// <summary>An in-process Hoard node on a loopback port chosen at run time, and caches connected to it.</summary>
+/// <summary>The server tests' in-process node (<see cref="TestNode"/>), and caches connected to it.</summary>
 public sealed class LocalNode : IAsyncDisposable
 {
     private readonly List<HoardCache> _caches = [];
+    private readonly TestNode _node;
 
-    private LocalNode(HoardServer server) => Server = server;
+    private LocalNode(TestNode node) => _node = node;
 
-    public HoardServer Server { get; }
+    public HoardServer Server => _node.Server;
 
-    public string Configuration => $"127.0.0.1:{Server.EndPoints[0].Port}";
+    public string Configuration => $"127.0.0.1:{_node.Port}";
 
-    public static async Task<LocalNode> StartAsync()
-    {
-        var options = new ServerOptions { Port = 0 };
-        options.Bind.Clear();
-        options.Bind.Add(IPAddress.Loopback);
-        var server = new HoardServer(options);
-        await server.StartAsync();
-        return new LocalNode(server);
-    }
+    public static async Task<LocalNode> StartAsync() => new(await TestNode.StartAsync());
 
     /// <summary>A cache with its own connection, its near cache listening (when on) before it is returned.</summary>
     public async Task<HoardCache> CacheAsync(bool nearCache = true, HoardEntryOptions? defaults = null)
@@ -60,6 +53,6 @@ public sealed class LocalNode : IAsyncDisposable
             await cache.DisposeAsync();
         }
 
-        await Server.DisposeAsync();
+        await _node.DisposeAsync();
     }
 }

@@ -59,27 +59,9 @@ public sealed class ClientTracking
 
     internal void Set(TrackingFlags flags) => Volatile.Write(ref _flags, (int)flags);
 
-    internal void Add(TrackingFlags flags)
-    {
-        int old, next;
-        do
-        {
-            old = Volatile.Read(ref _flags);
-            next = old | (int)flags;
-        }
-        while (Interlocked.CompareExchange(ref _flags, next, old) != old);
-    }
+    internal void Add(TrackingFlags flags) => Interlocked.Or(ref _flags, (int)flags);
 
-    internal void Remove(TrackingFlags flags)
-    {
-        int old, next;
-        do
-        {
-            old = Volatile.Read(ref _flags);
-            next = old & ~(int)flags;
-        }
-        while (Interlocked.CompareExchange(ref _flags, next, old) != old);
-    }
+    internal void Remove(TrackingFlags flags) => Interlocked.And(ref _flags, ~(int)flags);
 
     /// <summary>
     /// Whether a read-only command that runs now has its keys remembered: tracking on, not broadcasting, and in OPTIN
