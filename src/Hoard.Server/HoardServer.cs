@@ -12,6 +12,7 @@ using Hoard.Server.Configuration;
 using Hoard.Server.Connections;
 using Hoard.Server.PubSub;
 using Hoard.Server.Replication;
+using Hoard.Server.KeyEvents;
 using Hoard.Server.Tracking;
 using Hoard.Storage;
 using Microsoft.Extensions.Logging;
@@ -57,6 +58,7 @@ public sealed class HoardServer : IAsyncDisposable
         StartedAt = DateTimeOffset.UtcNow;
         SlowLog = new SlowLog(options);
         PubSub = new PubSubHub { OutputLimit = options.PubSubOutputLimit };
+        KeyEvents = new KeyEventFanOut(Keyspace);
         Tracking = new TrackingHub(this) { MaxKeys = options.TrackingTableMaxKeys };
         Metrics = new ServerMetrics(this);
         Replication = new ReplicationManager(this, _loggers);
@@ -103,6 +105,9 @@ public sealed class HoardServer : IAsyncDisposable
 
     /// <summary>Pub/Sub channels and patterns, and message delivery between clients.</summary>
     public PubSubHub PubSub { get; }
+
+    /// <summary>Key events from the keyspace, passed on to every listener that joined (tracking, WATCH, …).</summary>
+    public KeyEventFanOut KeyEvents { get; }
 
     /// <summary>Client tracking (CLIENT TRACKING): the keys clients cache, and their invalidations.</summary>
     public TrackingHub Tracking { get; }

@@ -482,15 +482,4 @@ public sealed unsafe partial class Database
             shard.FieldRemoved(slot, field, replicate);
         }
     }
-
-    private static HashTable CloneTable(HashTable source)
-    {
-        var copy = new HashTable(source.Count);
-        foreach (var pair in source)
-        {
-            copy.Set(pair.Key, pair.Value);
-        }
-
-        return copy;
-    }
 }

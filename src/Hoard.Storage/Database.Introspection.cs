@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using Hoard.Storage.Hashes;
 using Hoard.Storage.Internal;
 
 namespace Hoard.Storage;
@@ -74,9 +72,9 @@ public sealed unsafe partial class Database
 
             var e = k.Shard.EntryAt(slot);
             long bytes = e.Size + IndexSlotBytes;
-            if (e.Type == EntryType.HashTable)
+            if (Shard.IsObject(e.Type))
             {
-                bytes += k.Shard.GetObject<HashTable>(BinaryPrimitives.ReadInt32LittleEndian(e.Value)).ByteSize;
+                bytes += k.Shard.ObjectOf(e).ByteSize;
             }
 
             return bytes;

@@ -56,7 +56,7 @@ public sealed unsafe partial class Database
         lock (k.Shard.Gate)
         {
             var slot = k.Shard.Find(key, k.Db, k.Hash);
-            return slot == null ? ValueKind.None : KindOf(k.Shard.EntryAt(slot).Type);
+            return slot == null ? ValueKind.None : k.Shard.KindOf(k.Shard.EntryAt(slot));
         }
     }
 
@@ -78,7 +78,7 @@ public sealed unsafe partial class Database
                 EntryType.StringInt => "int",
                 EntryType.StringRaw => e.ValueLength <= 44 ? "embstr" : "raw",
                 EntryType.HashPacked => "listpack",
-                _ => "hashtable",
+                _ => k.Shard.ObjectOf(e).Encoding,
             };
         }
     }
@@ -147,9 +147,9 @@ public sealed unsafe partial class Database
 
         // A large hash is copied into a new table: reserve its bytes first (which may evict, even the source).
         long objectBytes = 0;
-        if (from.Shard.EntryAt(slot).Type == EntryType.HashTable)
+        if (Shard.IsObject(from.Shard.EntryAt(slot).Type))
         {
-            objectBytes = from.Shard.GetObject<Hashes.HashTable>(BinaryPrimitives.ReadInt32LittleEndian(from.Shard.EntryAt(slot).Value)).ByteSize;
+            objectBytes = from.Shard.ObjectOf(from.Shard.EntryAt(slot)).ByteSize;
             if (!to.Shard.ReserveObjectBytes(objectBytes))
             {
                 return StorageStatus.OutOfMemory;
@@ -179,7 +179,7 @@ public sealed unsafe partial class Database
             return StorageStatus.NotFound;
         }
 
-        if (target != null && to.Shard.EntryAt(target).Type == EntryType.HashTable)
+        if (target != null && Shard.IsObject(to.Shard.EntryAt(target).Type))
         {
             // Place keeps the object of a hash table replaced by a hash table (SetExpiry rewrites the same handle),
             // so a replaced destination's table would leak: remove the destination first.
@@ -198,10 +198,10 @@ public sealed unsafe partial class Database
         var type = e.Type;
         scoped ReadOnlySpan<byte> value = e.Value;
         Span<byte> handle = stackalloc byte[sizeof(int)];
-        if (type == EntryType.HashTable)
+        if (Shard.IsObject(type))
         {
-            // Same lock held since the reservation: the source table did not change, and neither does its size.
-            var copy = CloneTable(from.Shard.GetObject<Hashes.HashTable>(BinaryPrimitives.ReadInt32LittleEndian(value)));
+            // Same lock held since the reservation: the source object did not change, and neither does its size.
+            var copy = from.Shard.ObjectOf(e).Clone();
             BinaryPrimitives.WriteInt32LittleEndian(handle, to.Shard.AddObject(copy));
             value = handle;
         }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Hoard.Storage.Hashes;
 using Hoard.Storage.Internal;
+using Hoard.Storage.Objects;
 using Hoard.Storage.Replication;
 
 namespace Hoard.Storage;
@@ -100,7 +101,9 @@ public sealed unsafe partial class Database
                     return PackedHash.Count(value) <= options.HashMaxListpackEntries
                         && PackedHash.MaxFieldOrValueLength(value) <= options.HashMaxListpackValue
                         ? PlaceUpsert(k, key, EntryType.HashPacked, value, expireAt, replicate)
-                        : PlaceUpsertTable(k, key, HashTable.FromPacked(value), expireAt, replicate);
+                        : PlaceUpsertObject(k, key, EntryType.HashTable, HashTable.FromPacked(value), expireAt, replicate);
+                case RecordValueType.List or RecordValueType.Set or RecordValueType.SortedSet:
+                    return PlaceUpsertObject(k, key, EntryType.Object, ObjectCodec.FromPacked(type, value, _keyspace.Options), expireAt, replicate);
                 default:
                     throw new InvalidDataException($"A {type} value is malformed ({value.Length} bytes).");
             }
@@ -141,7 +144,7 @@ public sealed unsafe partial class Database
         return StorageStatus.Ok;
     }
 
-    private static StorageStatus PlaceUpsertTable(KeyRef k, ReadOnlySpan<byte> key, HashTable table, long expireAt, bool replicate)
+    private static StorageStatus PlaceUpsertObject(KeyRef k, ReadOnlySpan<byte> key, EntryType type, StoredObject table, long expireAt, bool replicate)
     {
         var shard = k.Shard;
         if (!shard.ReserveObjectBytes(table.ByteSize))
@@ -156,16 +159,16 @@ public sealed unsafe partial class Database
             return status;
         }
 
-        if (slot != null && shard.EntryAt(slot).Type == EntryType.HashTable)
+        if (slot != null && Shard.IsObject(shard.EntryAt(slot).Type))
         {
-            // Place keeps the object of a table replaced by a table: remove the old one first (as Transfer does).
+            // Place keeps the object of an object replaced by one: remove the old one first (as Transfer does).
             shard.Remove(slot, KeyEvent.Deleted, notify: false, replicate: false); // the upsert record that follows says it all
             slot = null;
         }
 
         Span<byte> handle = stackalloc byte[sizeof(int)];
         BinaryPrimitives.WriteInt32LittleEndian(handle, shard.AddObject(table));
-        handle.CopyTo(shard.Place(log, ref slot, key, k.Db, k.Hash, EntryType.HashTable, sizeof(int), expireAt));
+        handle.CopyTo(shard.Place(log, ref slot, key, k.Db, k.Hash, type, sizeof(int), expireAt));
         shard.Written(slot, replicate);
         shard.AfterWrite();
         return StorageStatus.Ok;

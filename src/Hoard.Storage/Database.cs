@@ -70,13 +70,6 @@ public sealed unsafe partial class Database
         }
     }
 
-    internal static ValueKind KindOf(EntryType type) => type switch
-    {
-        EntryType.StringRaw or EntryType.StringInt => ValueKind.String,
-        EntryType.HashPacked or EntryType.HashTable => ValueKind.Hash,
-        _ => ValueKind.None,
-    };
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Shard ShardOf(ulong hash) => _keyspace.Shards[(int)(hash & _keyspace.ShardMask)];
 

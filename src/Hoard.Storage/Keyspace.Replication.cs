@@ -51,6 +51,8 @@ public sealed partial class Keyspace
                 return StorageStatus.Ok;
             case RecordKind.HashFieldsSet or RecordKind.HashFieldDelete:
                 return ApplyFieldChange(r, replicate: false);
+            case RecordKind.ObjectOperation:
+                return DatabaseOf(r.Database).ApplyObjectOperation(r.Key, r.Type, r.Operation, r.Value, replicate: false);
             case RecordKind.FlushDatabase:
                 DatabaseOf(r.Database).Flush(replicate: false);
                 return StorageStatus.Ok;
@@ -88,6 +90,8 @@ public sealed partial class Keyspace
                 return StorageStatus.Ok;
             case RecordKind.HashFieldsSet or RecordKind.HashFieldDelete:
                 return ApplyFieldChange(r, replicate: true);
+            case RecordKind.ObjectOperation:
+                return DatabaseOf(r.Database).ApplyObjectOperation(r.Key, r.Type, r.Operation, r.Value, replicate: true);
             default:
                 throw new InvalidDataException($"A {r.Kind} record cannot be imported.");
         }

@@ -38,10 +38,8 @@ internal sealed class SlotRouter(MigrateHold hold, Moves.SlotProxy proxy)
         marked = false;
         held = null;
         proxied = null;
-        var last = definition.LastKey < 0 ? args.Count + definition.LastKey : Math.Min(definition.LastKey, args.Count - 1);
-        var step = Math.Max(definition.Step, 1);
         var slot = -1;
-        for (var i = definition.FirstKey; i <= last; i += step)
+        foreach (var i in definition.KeysOf(args))
         {
             var keySlot = HashSlot.Of(args[i]);
             if (slot >= 0 && keySlot != slot)
@@ -87,7 +85,7 @@ internal sealed class SlotRouter(MigrateHold hold, Moves.SlotProxy proxy)
             case RouteKind.Importing when asking:
                 return true;
             case RouteKind.Migrating:
-                return AdmitMigrating(definition, args, last, step, slot, routes, database, ref writer);
+                return AdmitMigrating(definition, args, slot, routes, database, ref writer);
             case RouteKind.Moved when (definition.Flags & (CommandFlags.Write | CommandFlags.ReadOnly)) != 0
                 && (definition.Flags & CommandFlags.PubSub) == 0 && proxy.TargetOf(slot) is { } handover:
                 Interlocked.Increment(ref _redirected);
@@ -101,10 +99,10 @@ internal sealed class SlotRouter(MigrateHold hold, Moves.SlotProxy proxy)
     }
 
     /// <summary>A slot on its way out: keys still here are served; if none is, the client is asked to go to the target.</summary>
-    private static bool AdmitMigrating(CommandDefinition definition, CommandBuffer args, int last, int step, int slot, RouteTable routes, Database database, ref RespWriter writer)
+    private static bool AdmitMigrating(CommandDefinition definition, CommandBuffer args, int slot, RouteTable routes, Database database, ref RespWriter writer)
     {
         int present = 0, total = 0;
-        for (var i = definition.FirstKey; i <= last; i += step)
+        foreach (var i in definition.KeysOf(args))
         {
             total++;
             present += database.Exists(args[i]) ? 1 : 0;

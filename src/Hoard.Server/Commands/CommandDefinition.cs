@@ -1,3 +1,5 @@
+using Hoard.Protocol;
+
 namespace Hoard.Server.Commands;
 
 /// <summary>
@@ -21,6 +23,22 @@ public sealed record CommandDefinition(
     CommandHandler Handler,
     string Summary)
 {
+    /// <summary>
+    /// The position of a <c>numkeys</c> argument the keys follow (LMPOP, ZUNIONSTORE, SINTERCARD …), 0 if none. Such a
+    /// command's keys are the fixed ones (<see cref="FirstKey"/> to <see cref="LastKey"/>, none when FirstKey is 0)
+    /// and then that many arguments from the one after it; COMMAND INFO flags it <c>movablekeys</c>.
+    /// </summary>
+    public int KeyCountAt { get; init; }
+
+    /// <summary>Whether the command names keys: routing, CROSSSLOT, tracking and COMMAND GETKEYS look at them.</summary>
+    public bool HasKeys => FirstKey != 0 || KeyCountAt != 0;
+
+    /// <summary>
+    /// The positions of the key arguments in <paramref name="args"/>, within its bounds, for the command whose name is
+    /// at <paramref name="offset"/> (0, or where COMMAND GETKEYS finds the command it inspects).
+    /// </summary>
+    public KeyPositions KeysOf(CommandBuffer args, int offset = 0) => new(this, args, offset);
+
     /// <summary>Calls and time spent, for INFO commandstats.</summary>
     public CommandStatistics Statistics { get; } = new();
 
@@ -78,6 +96,11 @@ public sealed record CommandDefinition(
         if (Flags.HasFlag(CommandFlags.Asking))
         {
             yield return "asking";
+        }
+
+        if (KeyCountAt != 0)
+        {
+            yield return "movablekeys";
         }
     }
 }

@@ -146,7 +146,7 @@ public sealed class CommandDispatcher
         marked = false;
         held = null;
         proxied = null;
-        if (definition.FirstKey != 0 && _server.Router is { } router
+        if (definition.HasKeys && _server.Router is { } router
             && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer, out marked, out held, out proxied))
         {
             return false; // redirected or refused, as Redis does before running a command
@@ -170,7 +170,7 @@ public sealed class CommandDispatcher
         // In cluster mode a replica's keyed writes were moved to its primary by routing: only keyless ones (FLUSHALL …)
         // reach this point there.
         var cluster = _server.Cluster;
-        if (_server.Replication.IsReplica && (cluster is null || definition.FirstKey == 0))
+        if (_server.Replication.IsReplica && (cluster is null || !definition.HasKeys))
         {
             writer.WriteError("READONLY You can't write against a read only replica."u8);
             return false;

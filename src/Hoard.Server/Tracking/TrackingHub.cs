@@ -159,7 +159,7 @@ public sealed class TrackingHub : IKeyspaceObserver
             _watching = _keys.Count > 0 || _prefixes.Count > 0;
         }
 
-        _server.Keyspace.Observer ??= this;
+        _server.KeyEvents.Add(this);
         return null;
 
         string? ModeConflict(TrackingFlags current)
@@ -215,12 +215,11 @@ public sealed class TrackingHub : IKeyspaceObserver
     internal void AfterCommand(ClientSession session, Commands.CommandDefinition definition, CommandBuffer command)
     {
         var tracking = session.Tracking;
-        if ((definition.Flags & Commands.CommandFlags.ReadOnly) != 0 && definition.FirstKey != 0 && tracking.RemembersReads)
+        if ((definition.Flags & Commands.CommandFlags.ReadOnly) != 0 && definition.HasKeys && tracking.RemembersReads)
         {
-            var last = definition.LastKey < 0 ? command.Count + definition.LastKey : Math.Min(definition.LastKey, command.Count - 1);
             lock (_gate)
             {
-                for (var i = definition.FirstKey; i <= last; i += Math.Max(1, definition.Step))
+                foreach (var i in definition.KeysOf(command))
                 {
                     Remember(session.Id, command[i]);
                 }

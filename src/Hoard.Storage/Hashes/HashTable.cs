@@ -3,6 +3,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Hoard.Storage.Objects;
+using Hoard.Storage.Replication;
 
 namespace Hoard.Storage.Hashes;
 
@@ -30,7 +32,7 @@ namespace Hoard.Storage.Hashes;
 /// </para>
 /// <para>Not thread-safe; the engine serializes access to a key.</para>
 /// </remarks>
-internal sealed class HashTable : IReadOnlyCollection<KeyValuePair<byte[], byte[]>>
+internal sealed class HashTable : StoredObject, IReadOnlyCollection<KeyValuePair<byte[], byte[]>>
 {
     /// <summary>
     /// Estimated bytes per entry on a 64-bit runtime besides the two arrays: the dictionary entry (hash
@@ -75,7 +77,16 @@ internal sealed class HashTable : IReadOnlyCollection<KeyValuePair<byte[], byte[
     }
 
     /// <summary>The number of fields.</summary>
-    public int Count => _count;
+    public override int Count => _count;
+
+    /// <inheritdoc/>
+    public override ValueKind Kind => ValueKind.Hash;
+
+    /// <inheritdoc/>
+    public override RecordValueType RecordType => RecordValueType.Hash;
+
+    /// <inheritdoc/>
+    public override string Encoding => "hashtable";
 
     /// <summary>
     /// An estimate of the managed memory the table holds: <see cref="TableOverhead"/> plus, per entry,
@@ -83,7 +94,7 @@ internal sealed class HashTable : IReadOnlyCollection<KeyValuePair<byte[], byte[
     /// empty, <see cref="ArrayOverhead"/> plus the length rounded up to 8 bytes). Maintained incrementally
     /// by every mutation, so reading it is O(1).
     /// </summary>
-    public long ByteSize => _byteSize;
+    public override long ByteSize => _byteSize;
 
     /// <summary>Builds a table holding the entries of a packed hash, in the blob's order.</summary>
     /// <param name="blob">A packed hash.</param>
@@ -257,7 +268,7 @@ internal sealed class HashTable : IReadOnlyCollection<KeyValuePair<byte[], byte[
     /// <summary>Returns the size of the packed-hash blob that <see cref="WritePacked"/> writes.</summary>
     /// <returns>The blob size in bytes.</returns>
     /// <exception cref="OverflowException">The blob would not fit in an <see cref="int"/>.</exception>
-    public int GetPackedSize()
+    public override int GetPackedSize()
     {
         long size = PackedHash.HeaderSize(_count);
         for (int i = 0; i < _count; i++)
@@ -272,7 +283,7 @@ internal sealed class HashTable : IReadOnlyCollection<KeyValuePair<byte[], byte[
     /// <param name="destination">At least <see cref="GetPackedSize"/> bytes.</param>
     /// <returns>The number of bytes written.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
-    public int WritePacked(Span<byte> destination)
+    public override int WritePacked(Span<byte> destination)
     {
         if (destination.Length < GetPackedSize())
         {
@@ -286,6 +297,18 @@ internal sealed class HashTable : IReadOnlyCollection<KeyValuePair<byte[], byte[
         }
 
         return builder.Finish();
+    }
+
+    /// <inheritdoc/>
+    public override StoredObject Clone()
+    {
+        var copy = new HashTable(Count);
+        foreach (var pair in this)
+        {
+            copy.Set(pair.Key, pair.Value);
+        }
+
+        return copy;
     }
 
     /// <summary>Releases spare capacity, for example after many fields were removed.</summary>

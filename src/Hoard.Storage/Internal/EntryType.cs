@@ -9,6 +9,11 @@ internal enum EntryType : byte
     StringInt = 1,
     /// <summary>A small hash in the packed encoding (<see cref="Hashes.PackedHash"/>).</summary>
     HashPacked = 2,
-    /// <summary>A large hash: the value is a 4-byte handle into the shard's object table.</summary>
+    /// <summary>A large hash: the value is a 4-byte handle of a <see cref="Hashes.HashTable"/> in the shard's object table.</summary>
     HashTable = 3,
+    /// <summary>
+    /// A list, set or sorted set: the value is a 4-byte handle of its <see cref="Objects.StoredObject"/> in the shard's
+    /// object table, which keeps its own small and large encodings. (Values 5–7 are free.)
+    /// </summary>
+    Object = 4,
 }

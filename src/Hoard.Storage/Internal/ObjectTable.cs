@@ -1,3 +1,5 @@
+using Hoard.Storage.Objects;
+
 namespace Hoard.Storage.Internal;
 
 /// <summary>
@@ -6,11 +8,11 @@ namespace Hoard.Storage.Internal;
 /// </summary>
 internal sealed class ObjectTable
 {
-    private object?[] _items = new object?[16];
+    private StoredObject?[] _items = new StoredObject?[16];
     private readonly Stack<int> _free = new();
     private int _next;
 
-    public int Add(object item)
+    public int Add(StoredObject item)
     {
         var handle = _free.Count > 0 ? _free.Pop() : _next++;
         if (handle >= _items.Length)
@@ -22,7 +24,7 @@ internal sealed class ObjectTable
         return handle;
     }
 
-    public T Get<T>(int handle) where T : class => (T)_items[handle]!;
+    public T Get<T>(int handle) where T : StoredObject => (T)_items[handle]!;
 
     public void Remove(int handle)
     {

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using Hoard.Storage.Hashes;
 using Hoard.Storage.Keys;
 
 namespace Hoard.Storage.Internal;
@@ -222,9 +220,9 @@ internal sealed unsafe partial class Shard
                 volatilePerDb[db]++;
             }
 
-            if (e.Type == EntryType.HashTable)
+            if (IsObject(e.Type))
             {
-                objectBytes += GetObject<HashTable>(BinaryPrimitives.ReadInt32LittleEndian(e.Value)).ByteSize;
+                objectBytes += ObjectOf(e).ByteSize;
             }
 
             keysPerDb[db]++;

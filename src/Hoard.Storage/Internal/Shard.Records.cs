@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using Hoard.Storage.Hashes;
 using Hoard.Storage.Keys;
+using Hoard.Storage.Objects;
 using Hoard.Storage.Replication;
 
 namespace Hoard.Storage.Internal;
@@ -96,6 +97,33 @@ internal sealed unsafe partial class Shard
         {
             var record = Scratch(ReplicationRecord.HashFieldDeleteLength(db, e.KeyLength, field.Length));
             ReplicationRecord.WriteHashFieldDelete(record, db, e.Key, field);
+            stream.Write(record);
+        }
+    }
+
+    /// <summary>
+    /// After an operation changed the object of a list, set or sorted set that keeps elements: tells the observer,
+    /// and the stream an object operation record of <paramref name="operation"/> and <paramref name="payload"/>
+    /// unless <paramref name="replicate"/> is false.
+    /// </summary>
+    public void ObjectChanged<TPayload>(ulong* slot, byte operation, scoped in TPayload payload, bool replicate)
+        where TPayload : IOperationPayload, allows ref struct
+    {
+        var observer = _keyspace.Observer;
+        var stream = replicate ? _keyspace.Replication : null;
+        if (observer == null && stream == null)
+        {
+            return;
+        }
+
+        var e = EntryAt(slot);
+        var db = _keyspace.LogicalDatabase(e.Database);
+        observer?.OnKeyEvent(KeyEvent.Modified, db, e.Key);
+        if (stream != null)
+        {
+            var length = payload.Length;
+            var record = Scratch(ReplicationRecord.ObjectOperationLength(db, e.KeyLength, length));
+            payload.Write(ReplicationRecord.WriteObjectOperation(record, db, e.Key, ObjectOf(e).RecordType, operation, length));
             stream.Write(record);
         }
     }
@@ -250,13 +278,14 @@ internal sealed unsafe partial class Shard
     /// <summary>The upsert record of an entry, in the scratch buffer: valid until the next record of this shard.</summary>
     private ReadOnlySpan<byte> EncodeUpsert(Entry e, int db)
     {
-        var table = e.Type == EntryType.HashTable ? GetObject<HashTable>(BinaryPrimitives.ReadInt32LittleEndian(e.Value)) : null;
+        var table = IsObject(e.Type) ? ObjectOf(e) : null;
         var valueLength = table?.GetPackedSize() ?? e.ValueLength;
         var type = e.Type switch
         {
             EntryType.StringRaw => RecordValueType.String,
             EntryType.StringInt => RecordValueType.Integer,
-            _ => RecordValueType.Hash,
+            EntryType.HashPacked => RecordValueType.Hash,
+            _ => table!.RecordType,
         };
         var record = Scratch(ReplicationRecord.UpsertLength(db, e.KeyLength, valueLength));
         var value = ReplicationRecord.WriteUpsert(record, db, e.Key, type, e.ExpireAt, valueLength);

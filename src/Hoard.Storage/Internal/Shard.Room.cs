@@ -1,4 +1,5 @@
-using Hoard.Storage.Hashes;
+using System.Buffers.Binary;
+using Hoard.Storage.Objects;
 
 namespace Hoard.Storage.Internal;
 
@@ -173,17 +174,47 @@ internal sealed unsafe partial class Shard
         return true;
     }
 
+    /// <summary>
+    /// Counts a change in a large object's size without evicting (the budget may run over until the next write makes
+    /// room): for settling what a write reserved against what its object really grew by.
+    /// </summary>
+    public void ForceObjectBytes(long delta)
+    {
+        _objectBytes += delta;
+        if (delta >= 0)
+        {
+            _keyspace.Budget.Force(delta);
+        }
+        else
+        {
+            _keyspace.Budget.Release(-delta);
+        }
+    }
+
     private void ReleaseObject(int handle)
     {
-        var table = _objects.Get<HashTable>(handle);
-        ReserveObjectBytes(-table.ByteSize);
+        ReserveObjectBytes(-_objects.Get<StoredObject>(handle).ByteSize);
         _objects.Remove(handle);
     }
 
     /// <summary>Stores a large value's object; its bytes were reserved with <see cref="ReserveObjectBytes"/>.</summary>
-    public int AddObject(object item) => _objects.Add(item);
+    public int AddObject(StoredObject item) => _objects.Add(item);
 
-    public T GetObject<T>(int handle) where T : class => _objects.Get<T>(handle);
+    public T GetObject<T>(int handle) where T : StoredObject => _objects.Get<T>(handle);
+
+    /// <summary>Whether entries of this type hold a handle of a <see cref="StoredObject"/>.</summary>
+    public static bool IsObject(EntryType type) => type is EntryType.HashTable or EntryType.Object;
+
+    /// <summary>The object of an entry whose type <see cref="IsObject"/>.</summary>
+    public StoredObject ObjectOf(Entry e) => _objects.Get<StoredObject>(BinaryPrimitives.ReadInt32LittleEndian(e.Value));
+
+    /// <summary>TYPE's answer for an entry.</summary>
+    public ValueKind KindOf(Entry e) => e.Type switch
+    {
+        EntryType.StringRaw or EntryType.StringInt => ValueKind.String,
+        EntryType.HashPacked or EntryType.HashTable => ValueKind.Hash,
+        _ => ObjectOf(e).Kind,
+    };
 
     /// <summary>
     /// Remembers an evicted key in the ghost. The ghost is sized after the main log; when that would grow it past

@@ -79,7 +79,7 @@ internal sealed unsafe partial class Shard
                 continue;
             }
 
-            if ((type == ValueKind.None || Database.KindOf(e.Type) == type)
+            if ((type == ValueKind.None || KindOf(e) == type)
                 && (pattern.IsEmpty || GlobPattern.IsMatch(pattern, e.Key)))
             {
                 sink.Write(e.Key, default);

@@ -167,7 +167,7 @@ internal sealed unsafe partial class Shard : IDisposable
             Removing(e, why, replicate);
         }
 
-        if (e.Type == EntryType.HashTable)
+        if (IsObject(e.Type))
         {
             ReleaseObject(BinaryPrimitives.ReadInt32LittleEndian(e.Value));
         }
@@ -306,7 +306,7 @@ internal sealed unsafe partial class Shard : IDisposable
             var old = *slot;
             var oldLocation = (uint)old;
             var e = new Entry(_store.Pointer(oldLocation));
-            if (e.Type == EntryType.HashTable && type != EntryType.HashTable)
+            if (IsObject(e.Type) && type != e.Type)
             {
                 ReleaseObject(BinaryPrimitives.ReadInt32LittleEndian(e.Value));
             }

@@ -26,4 +26,10 @@ public enum RecordKind : byte
 
     /// <summary>A hash no longer has this field; a hash left without fields is gone.</summary>
     HashFieldDelete = 7,
+
+    /// <summary>
+    /// An operation on a list, set or sorted set that replays to the same result from the same state (a push, a pop,
+    /// members added or removed): what changed, not the whole value. Each data type defines its operations.
+    /// </summary>
+    ObjectOperation = 8,
 }

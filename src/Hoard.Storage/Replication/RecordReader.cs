@@ -49,8 +49,12 @@ public readonly ref struct RecordReader
     /// <summary>The field a field-delete record removes.</summary>
     public ReadOnlySpan<byte> Field { get; private init; }
 
+    /// <summary>An object operation record's operation (its value type's own numbering); its payload is <see cref="Value"/>.</summary>
+    public byte Operation { get; private init; }
+
     /// <summary>Whether the record is about one key (<see cref="Key"/>), not a database.</summary>
-    public bool HasKey => Kind is RecordKind.Upsert or RecordKind.Delete or RecordKind.HashFieldsSet or RecordKind.HashFieldDelete;
+    public bool HasKey => Kind is RecordKind.Upsert or RecordKind.Delete or RecordKind.HashFieldsSet or RecordKind.HashFieldDelete
+        or RecordKind.ObjectOperation;
 
     /// <summary>Reads a record; false when <paramref name="buffer"/> does not hold all of it yet.</summary>
     /// <exception cref="InvalidDataException">An unknown kind or type, or a malformed or impossible length.</exception>
@@ -74,7 +78,7 @@ public readonly ref struct RecordReader
                 }
 
                 var type = (RecordValueType)buffer[p++];
-                if (type > RecordValueType.Hash)
+                if (type > RecordValueType.SortedSet)
                 {
                     throw new InvalidDataException($"Unknown value type {(byte)type} in a replication record.");
                 }
@@ -119,6 +123,29 @@ public readonly ref struct RecordReader
                 }
 
                 record = new RecordReader { Kind = kind, Length = p, Database = db, Key = key, Field = field };
+                return true;
+            }
+
+            case RecordKind.ObjectOperation:
+            {
+                if (!TryReadKeyed(buffer, ref p, out var db, out var key) || buffer.Length - p < 2)
+                {
+                    return false;
+                }
+
+                var type = (RecordValueType)buffer[p++];
+                if (type is < RecordValueType.List or > RecordValueType.SortedSet)
+                {
+                    throw new InvalidDataException($"Value type {(byte)type} has no operations.");
+                }
+
+                var operation = buffer[p++];
+                if (!TryReadBytes(buffer, ref p, out var payload))
+                {
+                    return false;
+                }
+
+                record = new RecordReader { Kind = kind, Length = p, Database = db, Key = key, Type = type, Operation = operation, Value = payload };
                 return true;
             }
 

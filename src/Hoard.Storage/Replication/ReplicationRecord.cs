@@ -13,6 +13,7 @@ namespace Hoard.Storage.Replication;
 /// <item><see cref="RecordKind.SwapDatabases"/>: <c>db(varint) db(varint)</c></item>
 /// <item><see cref="RecordKind.HashFieldsSet"/>: <c>db(varint) keyLength(varint) key expireAt(int64 LE) valueLength(varint) value</c>, the value a packed hash of the fields set</item>
 /// <item><see cref="RecordKind.HashFieldDelete"/>: <c>db(varint) keyLength(varint) key fieldLength(varint) field</c></item>
+/// <item><see cref="RecordKind.ObjectOperation"/>: <c>db(varint) keyLength(varint) key type(1) operation(1) payloadLength(varint) payload</c></item>
 /// </list>
 /// Varints are unsigned LEB128; database numbers are the logical ones (as SELECT numbers them).
 /// </summary>
@@ -70,6 +71,20 @@ public static class ReplicationRecord
         p += VarInt.Write(destination[p..], (uint)field.Length);
         field.CopyTo(destination[p..]);
         return p + field.Length;
+    }
+
+    internal static int ObjectOperationLength(int db, int keyLength, int payloadLength) =>
+        UpsertLength(db, keyLength, payloadLength) - sizeof(long) + 1;
+
+    /// <summary>Writes an object operation record's header and key; returns the span where its payload goes.</summary>
+    internal static Span<byte> WriteObjectOperation(Span<byte> destination, int db, ReadOnlySpan<byte> key, RecordValueType type,
+        byte operation, int payloadLength)
+    {
+        var p = WriteKeyed(destination, RecordKind.ObjectOperation, db, key);
+        destination[p++] = (byte)type;
+        destination[p++] = operation;
+        p += VarInt.Write(destination[p..], (uint)payloadLength);
+        return destination.Slice(p, payloadLength);
     }
 
     internal static int DeleteLength(int db, int keyLength) => 1 + VarInt.SizeOf((uint)db) + VarInt.SizeOf((uint)keyLength) + keyLength;

@@ -122,8 +122,9 @@ public class RecordFormatTests
 
     [Theory]
     [InlineData(new byte[] { 0 })] // no kind 0
-    [InlineData(new byte[] { 8, 0 })] // no kind 8
-    [InlineData(new byte[] { 1, 0, 1, (byte)'k', 3, 0, 0, 0, 0, 0, 0, 0, 0, 0 })] // no value type 3
+    [InlineData(new byte[] { 9, 0 })] // no kind 9
+    [InlineData(new byte[] { 1, 0, 1, (byte)'k', 6, 0, 0, 0, 0, 0, 0, 0, 0, 0 })] // no value type 6
+    [InlineData(new byte[] { 8, 0, 1, (byte)'k', 2, 0, 0 })] // hashes have no object operations
     [InlineData(new byte[] { 3, 0x80, 0x02 })] // database 256
     [InlineData(new byte[] { 2, 0, 0x81, 0x80, 0x80, 0x80, 0x02 })] // a key of 512 MB + 1
     public void Unknown_kinds_and_impossible_numbers_are_rejected(byte[] bytes)

@@ -168,7 +168,7 @@ internal static class CommandCommands
             definition = sub;
         }
 
-        if (definition.FirstKey == 0)
+        if (!definition.HasKeys)
         {
             c.Writer.WriteError("ERR The command has no key arguments"u8);
             return;
@@ -180,12 +180,10 @@ internal static class CommandCommands
             return;
         }
 
-        var last = definition.LastKey < 0 ? argc + definition.LastKey : definition.LastKey;
-        var step = Math.Max(1, definition.Step);
         var keys = new List<int>();
-        for (var i = definition.FirstKey; i <= last && i < argc; i += step)
+        foreach (var i in definition.KeysOf(c.Args, offset: 2))
         {
-            keys.Add(i + 2);
+            keys.Add(i);
         }
 
         if (keys.Count == 0)
