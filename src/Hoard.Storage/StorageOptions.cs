@@ -18,6 +18,15 @@ public sealed class StorageOptions
     /// <summary>Longest field or value a hash keeps in the compact encoding (<c>hash-max-listpack-value</c>).</summary>
     public int HashMaxListpackValue { get; set; } = 64;
 
+    /// <summary>Largest number of integers a set keeps in the intset encoding (<c>set-max-intset-entries</c>).</summary>
+    public int SetMaxIntsetEntries { get; set; } = 512;
+
+    /// <summary>Largest number of members a set keeps in the listpack encoding (<c>set-max-listpack-entries</c>).</summary>
+    public int SetMaxListpackEntries { get; set; } = 128;
+
+    /// <summary>Longest member a set keeps in the listpack encoding (<c>set-max-listpack-value</c>).</summary>
+    public int SetMaxListpackValue { get; set; } = 64;
+
     /// <summary>Independent shards per keyspace (a power of two); more shards, less lock contention.</summary>
     public int Shards { get; init; } = 16;
 

@@ -77,6 +77,12 @@ public static class ConfigRegistry
             (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.HashMaxListpackEntries = x), Mutable: true);
         yield return new("hash-max-listpack-value", (o, _) => Text(o.Storage.HashMaxListpackValue),
             (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.HashMaxListpackValue = x), Mutable: true);
+        yield return new("set-max-intset-entries", (o, _) => Text(o.Storage.SetMaxIntsetEntries),
+            (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.SetMaxIntsetEntries = x), Mutable: true);
+        yield return new("set-max-listpack-entries", (o, _) => Text(o.Storage.SetMaxListpackEntries),
+            (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.SetMaxListpackEntries = x), Mutable: true);
+        yield return new("set-max-listpack-value", (o, _) => Text(o.Storage.SetMaxListpackValue),
+            (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.SetMaxListpackValue = x), Mutable: true);
         yield return new("proto-max-bulk-len", (o, _) => Text(o.ProtoMaxBulkLength), (o, s, v) => Memory(v, 1 << 20, x =>
         {
             o.ProtoMaxBulkLength = x;
@@ -193,6 +199,9 @@ public static class ConfigRegistry
         Policy = s.Policy,
         HashMaxListpackEntries = s.HashMaxListpackEntries,
         HashMaxListpackValue = s.HashMaxListpackValue,
+        SetMaxIntsetEntries = s.SetMaxIntsetEntries,
+        SetMaxListpackEntries = s.SetMaxListpackEntries,
+        SetMaxListpackValue = s.SetMaxListpackValue,
         Shards = s.Shards,
         SegmentSize = s.SegmentSize,
         S3FifoSmallRatio = s.S3FifoSmallRatio,

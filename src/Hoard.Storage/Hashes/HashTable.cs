@@ -332,7 +332,7 @@ internal sealed class HashTable : StoredObject, IReadOnlyCollection<KeyValuePair
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>The estimated size of a <c>byte[]</c> of this length; 0 when empty (shared instance).</summary>
-    private static long ArraySize(int length) => length == 0 ? 0 : ArrayOverhead + ((length + 7L) & ~7L);
+    internal static long ArraySize(int length) => length == 0 ? 0 : ArrayOverhead + ((length + 7L) & ~7L);
 
     private void Add(byte[] field, byte[] value)
     {

@@ -89,6 +89,11 @@ internal static class CommandDocs
         Add("hash", "2.8.0", "hscan");
         Add("hash", "3.2.0", "hstrlen");
         Add("hash", "6.2.0", "hrandfield");
+        Add("set", "1.0.0", "sadd", "srem", "sismember", "scard", "smembers", "spop", "srandmember", "smove", "sinter", "sinterstore",
+            "sunion", "sunionstore", "sdiff", "sdiffstore");
+        Add("set", "2.8.0", "sscan");
+        Add("set", "6.2.0", "smismember");
+        Add("set", "7.0.0", "sintercard");
         Add("server", "1.0.0", "info", "dbsize", "flushdb", "flushall", "lastsave", "shutdown", "monitor", "save", "bgsave");
         Add("server", "2.0.0", "config", "config|get", "config|set", "config|resetstat");
         Add("server", "2.8.0", "config|rewrite");
