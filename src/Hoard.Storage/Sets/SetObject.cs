@@ -68,10 +68,12 @@ internal sealed class SetObject : StoredObject
 
     /// <summary>
     /// This object's fields plus the encoding's bytes: the intset's array; the listpack's member array (a reference
-    /// per slot) and each member's array (<see cref="HashTable.ArraySize"/>); or the table's own estimate. O(1).
+    /// per member) and each member's array (<see cref="HashTable.ArraySize"/>); or the table's own estimate. O(1).
+    /// Spare capacity is not counted, so that the estimate depends only on the contents (a copy made by
+    /// <see cref="Clone"/> has the same size, which RENAME and COPY rely on).
     /// </summary>
     public override long ByteSize => ObjectOverhead + (_ints?.ByteSize
-        ?? (_items != null ? HashTable.ArraySize(_items.Length * ListpackEntryOverhead) + _itemBytes : _table!.ByteSize));
+        ?? (_items != null ? HashTable.ArraySize(_itemCount * ListpackEntryOverhead) + _itemBytes : _table!.ByteSize));
 
     /// <summary>
     /// The set a packed elements form (<see cref="PackedElements"/>) holds, in the encoding SADD of those members into
