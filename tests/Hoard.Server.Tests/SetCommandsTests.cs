@@ -112,7 +112,7 @@ public partial class SetCommandsTests
         Assert.Null(await client.CallAsync("SPOP", "s"));
         Assert.Empty(Assert.IsType<object?[]>(await client.CallAsync("SPOP", "s", "3")));
         Assert.Equal("ERR value is out of range, must be positive", Error(await client.CallAsync("SPOP", "s", "-1")));
-        Assert.Equal("ERR value is not an integer or out of range", Error(await client.CallAsync("SPOP", "s", "x")));
+        Assert.Equal("ERR value is out of range, must be positive", Error(await client.CallAsync("SPOP", "s", "x")));
         Assert.Equal("ERR syntax error", Error(await client.CallAsync("SPOP", "s", "1", "2")));
     }
 
@@ -188,6 +188,7 @@ public partial class SetCommandsTests
         Assert.Equal("0", small[0]);
         Assert.Equal(new object?[] { "x1" }, small[1]);
         Assert.Equal(new object?[] { "0", Array.Empty<object?>() }, await client.CallAsync("SSCAN", "nokey", "0"));
+        Assert.Equal(new object?[] { "0", Array.Empty<object?>() }, await client.CallAsync("SSCAN", "nokey", "0", "BADOPTION"));
         Assert.Equal("ERR invalid cursor", Error(await client.CallAsync("SSCAN", "small", "x")));
         Assert.Equal("ERR syntax error", Error(await client.CallAsync("SSCAN", "small", "0", "COUNT", "0")));
         Assert.Equal("ERR syntax error", Error(await client.CallAsync("SSCAN", "small", "0", "MATCH")));

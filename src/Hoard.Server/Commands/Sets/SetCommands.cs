@@ -104,13 +104,8 @@ internal static partial class SetCommands
             return;
         }
 
-        if (!Arguments.TryParseInt64(c[2], out var count))
-        {
-            c.Writer.WriteError(Errors.NotInteger);
-            return;
-        }
-
-        if (count < 0)
+        // Redis's one message for both: a count that is not an integer, or is negative.
+        if (!Arguments.TryParseInt64(c[2], out var count) || count < 0)
         {
             c.Writer.WriteError(NotPositive);
             return;
@@ -195,6 +190,14 @@ internal static partial class SetCommands
             return;
         }
 
+        // As Redis: a missing key answers an empty scan and a key of another type an error before the options are read.
+        var found = c.Database.SetCardinality(c[1], out var size);
+        if (found != StorageStatus.Ok || size == 0)
+        {
+            WriteEmptyScanOrError(ref c, found);
+            return;
+        }
+
         ReadOnlySpan<byte> pattern = default;
         long count = 10;
         for (var i = 3; i < c.Count; i++)
@@ -239,6 +242,19 @@ internal static partial class SetCommands
         c.Writer.WriteBulkString(digits[..written]);
         c.Writer.WriteArrayHeader(scratch.Count);
         scratch.CopyTo(ref c.Writer);
+    }
+
+    private static void WriteEmptyScanOrError(ref CommandContext c, StorageStatus status)
+    {
+        if (status != StorageStatus.Ok)
+        {
+            c.Writer.WriteError(Errors.For(status));
+            return;
+        }
+
+        c.Writer.WriteArrayHeader(2);
+        c.Writer.WriteBulkString("0"u8);
+        c.Writer.WriteArrayHeader(0);
     }
 
     private static void WriteCountOrError(ref CommandContext c, StorageStatus status, long count)
