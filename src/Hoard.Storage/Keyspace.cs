@@ -70,6 +70,18 @@ public sealed partial class Keyspace : IDisposable
     /// <summary>Receives key events; null (the default) costs nothing.</summary>
     public IKeyspaceObserver? Observer { get; set; }
 
+    /// <summary>
+    /// Whether the observer hears <see cref="KeyEvent.Created"/> when a write adds a key (off by default: only keyspace
+    /// notifications' <c>n</c> class wants it, and every other listener would have to skip it).
+    /// </summary>
+    public bool ReportsCreations
+    {
+        get => Volatile.Read(ref _reportsCreations);
+        set => Volatile.Write(ref _reportsCreations, value);
+    }
+
+    private bool _reportsCreations;
+
     /// <summary>The eviction policy; may change at run time (CONFIG SET maxmemory-policy).</summary>
     public EvictionPolicy Policy
     {

@@ -321,6 +321,10 @@ internal sealed unsafe partial class Shard : IDisposable
             ReleaseIndexBytes(_index.Migrate(KeyIndex.MigrationStep));
             slot = _index.Insert(KeyIndex.Make(location, KeyHash.Code(hash), isVolatile, access: 0));
             KeysPerDatabase[db]++;
+            if (_keyspace.ReportsCreations)
+            {
+                _keyspace.Observer?.OnKeyEvent(KeyEvent.Created, _keyspace.LogicalDatabase(db), key);
+            }
             if (isVolatile)
             {
                 VolatilePerDatabase[db]++;
