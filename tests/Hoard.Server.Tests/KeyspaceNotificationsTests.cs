@@ -273,6 +273,17 @@ public class KeyspaceNotificationsTests
                 ],
                 await DrainAsync(listener, client));
 
+            // A destination RENAME or COPY replaces is new too: Redis deletes and adds it.
+            await client.CallAsync("SET", "x", "1");
+            await client.CallAsync("COPY", "x", "c", "REPLACE");
+            await client.CallAsync("RENAME", "x", "h");
+            Assert.Equal(
+                [
+                    Event("new", "x"), Event("set", "x"), Event("new", "c"), Event("copy_to", "c"),
+                    Event("new", "h"), Event("rename_from", "x"), Event("rename_to", "h"),
+                ],
+                await DrainAsync(listener, client));
+
             // KEA without n (Redis prints AKE for KEAn too, but the n stays on).
             await client.CallAsync("CONFIG", "SET", "notify-keyspace-events", "E$");
             await client.CallAsync("SET", "d", "1");

@@ -321,10 +321,7 @@ internal sealed unsafe partial class Shard : IDisposable
             ReleaseIndexBytes(_index.Migrate(KeyIndex.MigrationStep));
             slot = _index.Insert(KeyIndex.Make(location, KeyHash.Code(hash), isVolatile, access: 0));
             KeysPerDatabase[db]++;
-            if (_keyspace.ReportsCreations)
-            {
-                _keyspace.Observer?.OnKeyEvent(KeyEvent.Created, _keyspace.LogicalDatabase(db), key);
-            }
+            Created(key, db);
             if (isVolatile)
             {
                 VolatilePerDatabase[db]++;
@@ -337,6 +334,19 @@ internal sealed unsafe partial class Shard : IDisposable
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Tells the observer a key of physical database <paramref name="db"/> was created, while
+    /// <see cref="Keyspace.ReportsCreations"/> is set. <see cref="Place"/> does for a key it adds; RENAME and COPY call it
+    /// for a destination they replace too (Redis deletes and adds it: a <c>new</c> event either way).
+    /// </summary>
+    public void Created(ReadOnlySpan<byte> key, int db)
+    {
+        if (_keyspace.ReportsCreations)
+        {
+            _keyspace.Observer?.OnKeyEvent(KeyEvent.Created, _keyspace.LogicalDatabase(db), key);
+        }
     }
 
     /// <summary>Changes a key's expiry in place when the entry has room for it, else rewrites the entry.</summary>
