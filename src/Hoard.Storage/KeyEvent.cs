@@ -17,6 +17,12 @@ public enum KeyEvent : byte
     /// Listeners that only care about changes ignore it.
     /// </summary>
     Created,
+    /// <summary>
+    /// A read looked the key up and did not find it (Redis's <c>keymiss</c> keyspace event; INFO's keyspace_misses
+    /// counts the same lookups). Reported only while <see cref="Keyspace.ReportsMisses"/> is set; the key may never
+    /// have existed. Listeners that only care about changes ignore it.
+    /// </summary>
+    Missed,
 }
 
 /// <summary>

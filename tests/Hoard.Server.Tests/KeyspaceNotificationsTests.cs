@@ -292,6 +292,43 @@ public class KeyspaceNotificationsTests
     }
 
     [Fact]
+    public async Task ReadsThatFindNoKeyRaiseKeymissAsRedis()
+    {
+        var (node, listener, client) = await StartAsync("KEA");
+        await using (node)
+        await using (listener)
+        await using (client)
+        {
+            await client.CallAsync("SET", "s", "v");
+            await client.CallAsync("HSET", "h", "f", "v");
+            Assert.Equal(2, (await DrainAsync(listener, client)).Count / 2); // set, hset on both channels
+            Assert.Equal("OK", await client.CallAsync("CONFIG", "SET", "notify-keyspace-events", "Em"));
+            string[][] commands =
+            [
+                ["GET", "g"], ["GET", "s"], ["MGET", "s", "m1", "m2"], ["HGET", "hg", "f"], ["HGET", "h", "nofield"],
+                ["EXISTS", "ex"], ["TYPE", "ty"], ["TTL", "tt"], ["PTTL", "s"], ["STRLEN", "sl"], ["GETRANGE", "gr", "0", "1"],
+                ["GETDEL", "gd"], ["HLEN", "hl"], ["HEXISTS", "he", "f"], ["HEXISTS", "h", "nofield"], ["HSTRLEN", "hs", "f"],
+                ["HGETALL", "ha"], ["DUMP", "du"], ["TOUCH", "to", "s"], ["COPY", "co", "dest"],
+                ["INCR", "w1"], ["APPEND", "w2", "x"], ["DEL", "w3"], ["EXPIRE", "w4", "10"], ["OBJECT", "ENCODING", "ob"],
+            ];
+            foreach (var command in commands)
+            {
+                await client.CallAsync(command);
+            }
+
+            Assert.Equal(
+                [
+                    Event("keymiss", "g"), Event("keymiss", "m1"), Event("keymiss", "m2"), Event("keymiss", "hg"),
+                    Event("keymiss", "ex"), Event("keymiss", "ty"), Event("keymiss", "tt"), Event("keymiss", "sl"),
+                    Event("keymiss", "gr"), Event("keymiss", "gd"), Event("keymiss", "hl"), Event("keymiss", "he"),
+                    Event("keymiss", "hs"), Event("keymiss", "ha"), Event("keymiss", "du"), Event("keymiss", "to"),
+                    Event("keymiss", "co"),
+                ],
+                await DrainAsync(listener, client));
+        }
+    }
+
+    [Fact]
     public async Task ExpiredEventsArriveForLazyAndActiveExpiry()
     {
         // A clock moved by hand, and one active expiry cycle a second: the read right after the clock moved finds

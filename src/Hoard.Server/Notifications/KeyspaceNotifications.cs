@@ -11,7 +11,7 @@ namespace Hoard.Server.Notifications;
 /// Keyspace notifications (https://redis.io/docs/latest/develop/use/keyspace-notifications/): events about keys,
 /// published through <see cref="PubSubHub"/> on <c>__keyspace@&lt;db&gt;__:&lt;key&gt;</c> (the event as message) and
 /// <c>__keyevent@&lt;db&gt;__:&lt;event&gt;</c> (the key as message), node-local as in Redis. Command handlers raise
-/// events with <see cref="Commands.CommandContext.Notify(NotifyClass, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>; <c>expired</c>, <c>evicted</c> and <c>new</c> come
+/// events with <see cref="Commands.CommandContext.Notify(NotifyClass, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>; <c>expired</c>, <c>evicted</c>, <c>new</c> and <c>keymiss</c> come
 /// from the keyspace, under a shard lock, so every event is queued and published off the lock, in queue order.
 /// </summary>
 public sealed class KeyspaceNotifications : IKeyspaceObserver
@@ -22,6 +22,7 @@ public sealed class KeyspaceNotifications : IKeyspaceObserver
     private static readonly byte[] ExpiredEvent = "expired"u8.ToArray();
     private static readonly byte[] EvictedEvent = "evicted"u8.ToArray();
     private static readonly byte[] NewEvent = "new"u8.ToArray();
+    private static readonly byte[] KeyMissEvent = "keymiss"u8.ToArray();
 
     private readonly PubSubHub _hub;
     private readonly Keyspace _keyspace;
@@ -52,8 +53,9 @@ public sealed class KeyspaceNotifications : IKeyspaceObserver
     public NotifyClass Configured => _configured;
 
     /// <summary>
-    /// Turns classes on or off. The first time <c>x</c>, <c>e</c> or <c>n</c> is on, joins the keyspace's listeners;
-    /// <c>n</c> also makes the keyspace report creations (it costs a write a check while off).
+    /// Turns classes on or off. The first time <c>x</c>, <c>e</c>, <c>n</c> or <c>m</c> is on, joins the keyspace's
+    /// listeners; <c>n</c> and <c>m</c> also make the keyspace report creations and read misses (each costs a check
+    /// while off).
     /// </summary>
     public void Configure(NotifyClass classes)
     {
@@ -62,7 +64,8 @@ public sealed class KeyspaceNotifications : IKeyspaceObserver
             _configured = classes;
             var active = (classes & (NotifyClass.Keyspace | NotifyClass.Keyevent)) == 0 ? NotifyClass.None : classes;
             _keyspace.ReportsCreations = (active & NotifyClass.New) != 0;
-            if (!_listening && (active & (NotifyClass.Expired | NotifyClass.Evicted | NotifyClass.New)) != 0)
+            _keyspace.ReportsMisses = (active & NotifyClass.KeyMiss) != 0;
+            if (!_listening && (active & (NotifyClass.Expired | NotifyClass.Evicted | NotifyClass.New | NotifyClass.KeyMiss)) != 0)
             {
                 _listening = true;
                 _keyEvents.Add(this);
@@ -99,6 +102,9 @@ public sealed class KeyspaceNotifications : IKeyspaceObserver
                 break;
             case KeyEvent.Created:
                 Enqueue(NotifyClass.New, NewEvent, database, key);
+                break;
+            case KeyEvent.Missed:
+                Enqueue(NotifyClass.KeyMiss, KeyMissEvent, database, key);
                 break;
         }
     }

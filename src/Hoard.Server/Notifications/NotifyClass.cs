@@ -45,7 +45,7 @@ public enum NotifyClass
     /// <summary><c>t</c>: stream commands (accepted; Hoard has no streams).</summary>
     Stream = 1 << 10,
 
-    /// <summary><c>m</c>: a key looked up was missing (<c>keymiss</c>; accepted, not raised yet).</summary>
+    /// <summary><c>m</c>: a read looked a key up and did not find it (<c>keymiss</c>); not part of <see cref="All"/>.</summary>
     KeyMiss = 1 << 11,
 
     /// <summary><c>d</c>: module events (accepted; Hoard has no modules).</summary>

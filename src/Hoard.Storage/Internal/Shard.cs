@@ -97,6 +97,11 @@ internal sealed unsafe partial class Shard : IDisposable
         if (slot == null)
         {
             Misses++;
+            if (_keyspace.ReportsMisses)
+            {
+                _keyspace.Observer?.OnKeyEvent(KeyEvent.Missed, _keyspace.LogicalDatabase(db), key);
+            }
+
             return null;
         }
 

@@ -208,6 +208,7 @@ internal static class HashCommands
 
     private static void HExists(ref CommandContext c)
     {
+        KeyMisses.NotifyIfMissing(ref c, c[1]);
         var status = c.Database.HashExists(c[1], c[2], out var exists);
         if (status != StorageStatus.Ok)
         {
@@ -220,6 +221,7 @@ internal static class HashCommands
 
     private static void HLen(ref CommandContext c)
     {
+        KeyMisses.NotifyIfMissing(ref c, c[1]);
         var status = c.Database.HashLength(c[1], out var length);
         if (status != StorageStatus.Ok)
         {
@@ -232,6 +234,7 @@ internal static class HashCommands
 
     private static void HStrLen(ref CommandContext c)
     {
+        KeyMisses.NotifyIfMissing(ref c, c[1]);
         var status = c.Database.HashFieldLength(c[1], c[2], out var length);
         if (status != StorageStatus.Ok)
         {

@@ -21,6 +21,7 @@ internal static partial class KeyCommands
         if (!c.Database.WriteRecord(c[1], record))
         {
             c.Writer.WriteNull();
+            KeyMisses.Notify(ref c, c[1]);
             return;
         }
 

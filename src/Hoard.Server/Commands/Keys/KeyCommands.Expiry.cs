@@ -162,6 +162,11 @@ internal static partial class KeyCommands
         if (at < 0)
         {
             c.Writer.WriteInteger(at);
+            if (at == -2)
+            {
+                KeyMisses.Notify(ref c, c[1]);
+            }
+
             return;
         }
 

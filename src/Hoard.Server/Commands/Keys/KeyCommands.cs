@@ -55,7 +55,10 @@ internal static partial class KeyCommands
 
     private static void Touch(ref CommandContext c) => CountKeys(ref c, static (db, key) => db.Touch(key));
 
-    /// <summary>Applies <paramref name="operation"/> to every key argument and replies how many said true.</summary>
+    /// <summary>
+    /// Applies <paramref name="operation"/> to every key argument and replies how many said true; a key it said false
+    /// for was missing (<c>keymiss</c>).
+    /// </summary>
     private static void CountKeys(ref CommandContext c, Func<Database, ReadOnlySpan<byte>, bool> operation)
     {
         var db = c.Database;
@@ -66,12 +69,24 @@ internal static partial class KeyCommands
             {
                 count++;
             }
+            else
+            {
+                KeyMisses.Notify(ref c, c[i]);
+            }
         }
 
         c.Writer.WriteInteger(count);
     }
 
-    private static void TypeOf(ref CommandContext c) => c.Writer.WriteSimpleString(TypeName(c.Database.TypeOf(c[1])));
+    private static void TypeOf(ref CommandContext c)
+    {
+        var kind = c.Database.TypeOf(c[1]);
+        c.Writer.WriteSimpleString(TypeName(kind));
+        if (kind == ValueKind.None)
+        {
+            KeyMisses.Notify(ref c, c[1]);
+        }
+    }
 
     /// <summary>TYPE's answer for a kind of value.</summary>
     internal static ReadOnlySpan<byte> TypeName(ValueKind kind) => kind switch
@@ -178,7 +193,11 @@ internal static partial class KeyCommands
                 c.Writer.WriteInteger(1);
                 c.Notify(NotifyClass.Generic, "copy_to"u8, c[2], target.Index);
                 break;
-            case StorageStatus.NotApplied or StorageStatus.NotFound:
+            case StorageStatus.NotFound:
+                c.Writer.WriteInteger(0);
+                KeyMisses.Notify(ref c, c[1]);
+                break;
+            case StorageStatus.NotApplied:
                 c.Writer.WriteInteger(0);
                 break;
             default:

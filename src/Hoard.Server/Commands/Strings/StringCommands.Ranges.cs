@@ -18,6 +18,7 @@ internal static partial class StringCommands
 
     private static void Length(ref CommandContext c)
     {
+        KeyMisses.NotifyIfMissing(ref c, c[1]);
         var status = c.Database.Length(c[1], out var length);
         WriteLengthOrError(ref c, status, length);
     }
