@@ -157,6 +157,20 @@ public class ShardedPubSubTests
     }
 
     [Fact]
+    public async Task ResetDropsShardSubscriptions()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var client = await node.ConnectAsync();
+        await using var other = await node.ConnectAsync();
+        await client.SendAsync("SSUBSCRIBE", "x");
+        Assert.Equal(new object?[] { "ssubscribe", "x", 1L }, await client.ReadAsync());
+        Assert.Equal("RESET", await client.CallAsync("RESET"));
+        Assert.Equal(new object?[] { "x", 0L }, await other.CallAsync("PUBSUB", "SHARDNUMSUB", "x"));
+        Assert.Equal(0L, await other.CallAsync("SPUBLISH", "x", "gone"));
+        Assert.Equal("OK", await client.CallAsync("SET", "k", "v"));
+    }
+
+    [Fact]
     public async Task ShardCommandsDeclareTheirChannelsAsKeys()
     {
         await using var node = await TestNode.StartAsync();
