@@ -26,13 +26,16 @@ public class StackExchangeRedisNotificationsTests
     [Theory]
     [InlineData(RedisProtocol.Resp2)]
     [InlineData(RedisProtocol.Resp3)]
-    public async Task AKeyeventSubscriptionReceivesEvents(RedisProtocol protocol)
+    public async Task KeyeventChannelAndPatternSubscriptionsReceiveEvents(RedisProtocol protocol)
     {
         await using var node = await TestNode.StartAsync(o => ConfigRegistry.Apply(o, "notify-keyspace-events", "Eg$"));
         await using var redis = await ConnectAsync(node, protocol);
         var received = Channel.CreateUnbounded<(string Channel, string Key)>();
         var subscriber = redis.GetSubscriber();
         await subscriber.SubscribeAsync(RedisChannel.Pattern("__keyevent@0__:*"), (channel, key) => received.Writer.TryWrite((channel!, key!))).WaitAsync(Bound);
+
+        var expires = Channel.CreateUnbounded<string>();
+        await subscriber.SubscribeAsync(RedisChannel.Literal("__keyevent@0__:expire"), (_, key) => expires.Writer.TryWrite(key!)).WaitAsync(Bound);
 
         var db = redis.GetDatabase();
         Assert.True(await db.StringSetAsync("k", "v"));
@@ -42,6 +45,7 @@ public class StackExchangeRedisNotificationsTests
         Assert.Equal(("__keyevent@0__:set", "k"), await received.Reader.ReadAsync().AsTask().WaitAsync(Bound));
         Assert.Equal(("__keyevent@0__:expire", "k"), await received.Reader.ReadAsync().AsTask().WaitAsync(Bound));
         Assert.Equal(("__keyevent@0__:del", "k"), await received.Reader.ReadAsync().AsTask().WaitAsync(Bound));
+        Assert.Equal("k", await expires.Reader.ReadAsync().AsTask().WaitAsync(Bound));
     }
 
     [Theory]
