@@ -78,7 +78,7 @@ public class KeyspaceNotificationsTests
     }
 
     [Fact]
-    public async Task AStartupSettingIsParsedAndABadOneRefused()
+    public void AStartupSettingIsParsedAndABadOneRefused()
     {
         var options = new ServerOptions();
         ConfigRegistry.Apply(options, "notify-keyspace-events", "Ex");
