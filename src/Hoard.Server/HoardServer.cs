@@ -13,6 +13,7 @@ using Hoard.Server.Connections;
 using Hoard.Server.PubSub;
 using Hoard.Server.Replication;
 using Hoard.Server.KeyEvents;
+using Hoard.Server.Notifications;
 using Hoard.Server.Tracking;
 using Hoard.Storage;
 using Microsoft.Extensions.Logging;
@@ -59,6 +60,8 @@ public sealed class HoardServer : IAsyncDisposable
         SlowLog = new SlowLog(options);
         PubSub = new PubSubHub { OutputLimit = options.PubSubOutputLimit };
         KeyEvents = new KeyEventFanOut(Keyspace);
+        Notifications = new KeyspaceNotifications(PubSub, Keyspace, KeyEvents);
+        Notifications.Configure(options.NotifyKeyspaceEvents);
         Tracking = new TrackingHub(this) { MaxKeys = options.TrackingTableMaxKeys };
         Metrics = new ServerMetrics(this);
         Replication = new ReplicationManager(this, _loggers);
@@ -108,6 +111,9 @@ public sealed class HoardServer : IAsyncDisposable
 
     /// <summary>Key events from the keyspace, passed on to every listener that joined (tracking, WATCH, …).</summary>
     public KeyEventFanOut KeyEvents { get; }
+
+    /// <summary>Keyspace notifications (<c>notify-keyspace-events</c>): events about keys, published as Pub/Sub messages.</summary>
+    public KeyspaceNotifications Notifications { get; }
 
     /// <summary>Client tracking (CLIENT TRACKING): the keys clients cache, and their invalidations.</summary>
     public TrackingHub Tracking { get; }
@@ -205,6 +211,7 @@ public sealed class HoardServer : IAsyncDisposable
         cluster.TopologyChanged += topology =>
         {
             router.Update(topology, cluster.MyId);
+            PubSub.DropShardChannels(channel => !router.ServesShardChannel(channel)); // slots gone: sunsubscribe, as Redis
             FollowRole(topology, cluster.MyId);
             WritePause.OnTopologyChanged(topology); // after the routes: held writes run again on them
         };
@@ -361,6 +368,7 @@ public sealed class HoardServer : IAsyncDisposable
             {
                 await Task.Delay(period, stopping).ConfigureAwait(false);
                 Keyspace.RunActiveExpireCycle(period / 4);
+                Notifications.Drain(); // expired (and any other) events queued under shard locks
             }
             catch (OperationCanceledException)
             {

@@ -67,6 +67,9 @@ public sealed class ServerOptions
     /// </summary>
     public long ReplicaOutputLimit { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>The keyspace notification classes on (<c>notify-keyspace-events</c>; none by default, as Redis).</summary>
+    public Notifications.NotifyClass NotifyKeyspaceEvents { get; set; }
+
     /// <summary>Cluster mode: slots, the consensus group, routing (<c>cluster-*</c>).</summary>
     public ClusterOptions Cluster { get; } = new();
 

@@ -206,6 +206,11 @@ public sealed unsafe partial class Database
             value = handle;
         }
 
+        if (target != null)
+        {
+            to.Shard.Created(destination, to.Db); // Redis replaces a destination by deleting and adding it
+        }
+
         value.CopyTo(to.Shard.Place(log, ref target, destination, to.Db, to.Hash, type, value.Length, e.ExpireAt));
         to.Shard.Written(target);
         if (removeSource && from.Shard.Find(source, from.Db, from.Hash) is var left && left != null)

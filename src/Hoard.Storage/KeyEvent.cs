@@ -11,6 +11,18 @@ public enum KeyEvent : byte
     Expired,
     /// <summary>The key was evicted to stay under the memory limit.</summary>
     Evicted,
+    /// <summary>
+    /// The key was created (it did not exist before this write; Redis's <c>new</c> keyspace event). Reported only while
+    /// <see cref="Keyspace.ReportsCreations"/> is set, before the write's <see cref="Modified"/> for the same key.
+    /// Listeners that only care about changes ignore it.
+    /// </summary>
+    Created,
+    /// <summary>
+    /// A read looked the key up and did not find it (Redis's <c>keymiss</c> keyspace event; INFO's keyspace_misses
+    /// counts the same lookups). Reported only while <see cref="Keyspace.ReportsMisses"/> is set; the key may never
+    /// have existed. Listeners that only care about changes ignore it.
+    /// </summary>
+    Missed,
 }
 
 /// <summary>

@@ -70,6 +70,29 @@ public sealed partial class Keyspace : IDisposable
     /// <summary>Receives key events; null (the default) costs nothing.</summary>
     public IKeyspaceObserver? Observer { get; set; }
 
+    /// <summary>
+    /// Whether the observer hears <see cref="KeyEvent.Created"/> when a write adds a key (off by default: only keyspace
+    /// notifications' <c>n</c> class wants it, and every other listener would have to skip it).
+    /// </summary>
+    public bool ReportsCreations
+    {
+        get => Volatile.Read(ref _reportsCreations);
+        set => Volatile.Write(ref _reportsCreations, value);
+    }
+
+    /// <summary>
+    /// Whether the observer hears <see cref="KeyEvent.Missed"/> when a read does not find its key (off by default:
+    /// only keyspace notifications' <c>m</c> class wants it).
+    /// </summary>
+    public bool ReportsMisses
+    {
+        get => Volatile.Read(ref _reportsMisses);
+        set => Volatile.Write(ref _reportsMisses, value);
+    }
+
+    private bool _reportsCreations;
+    private bool _reportsMisses;
+
     /// <summary>The eviction policy; may change at run time (CONFIG SET maxmemory-policy).</summary>
     public EvictionPolicy Policy
     {

@@ -25,6 +25,13 @@ internal sealed class SlotRouter(MigrateHold hold, Moves.SlotProxy proxy)
     public void Update(ClusterTopology topology, string myId) => Volatile.Write(ref _routes, RouteTable.Build(topology, myId));
 
     /// <summary>
+    /// Whether this node still serves sharded Pub/Sub on <paramref name="channel"/>'s slot: it owns the slot (migrating
+    /// out included) or replicates its owner.
+    /// </summary>
+    public bool ServesShardChannel(ReadOnlySpan<byte> channel) =>
+        Volatile.Read(ref _routes).KindOf(HashSlot.Of(channel)) is RouteKind.Local or RouteKind.Migrating or RouteKind.Replica;
+
+    /// <summary>
     /// Decides whether this node runs the command; if not, writes the redirect or error and returns false — or, when
     /// <see cref="MigrateHold"/> holds the slot, returns false with <paramref name="held"/> (nothing written): the
     /// caller runs the command again once it completes. Held whether the slot is served here or moved: a slot handed
@@ -81,6 +88,10 @@ internal sealed class SlotRouter(MigrateHold hold, Moves.SlotProxy proxy)
                 writer.WriteError("CLUSTERDOWN Hash slot not served"u8);
                 return false;
             case RouteKind.Replica when session.ReadOnly && (definition.Flags & CommandFlags.ReadOnly) != 0:
+                return true;
+            case RouteKind.Replica or RouteKind.Migrating when (definition.Flags & CommandFlags.PubSub) != 0:
+                // Sharded Pub/Sub (its channels are the keys): served by the slot's owner until the slot has moved,
+                // and by the owner's replicas without READONLY, never asked elsewhere (Redis's getNodeByQuery).
                 return true;
             case RouteKind.Importing when asking:
                 return true;

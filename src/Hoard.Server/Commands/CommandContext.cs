@@ -1,5 +1,6 @@
 using Hoard.Protocol;
 using Hoard.Server.Connections;
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands;
@@ -51,6 +52,36 @@ public ref struct CommandContext
     /// </summary>
     /// <param name="reply">The work that produces the reply.</param>
     public readonly void Defer(Task<DeferredReply> reply) => Session.Deferred = reply;
+
+    /// <summary>
+    /// Raises the keyspace notification <paramref name="eventName"/> (Redis's exact name, e.g. <c>"lpush"u8</c>) of
+    /// class <paramref name="type"/> for <paramref name="key"/> in the session's database: published on
+    /// <c>__keyspace@&lt;db&gt;__:&lt;key&gt;</c> and/or <c>__keyevent@&lt;db&gt;__:&lt;event&gt;</c> as
+    /// <c>notify-keyspace-events</c> asks (docs/notifications.md). Call it after the change succeeded, outside any
+    /// shard lock, once per key changed, in Redis's order. When the class is off it costs one flag check and
+    /// allocates nothing.
+    /// </summary>
+    public readonly void Notify(NotifyClass type, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key)
+    {
+        var notifications = Server.Notifications;
+        if ((notifications.Active & type) != 0)
+        {
+            notifications.Raise(type, eventName, Session.Database, key);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Notify(NotifyClass, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> for a key of database
+    /// <paramref name="database"/> other than the session's (COPY … DB, MOVE).
+    /// </summary>
+    public readonly void Notify(NotifyClass type, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key, int database)
+    {
+        var notifications = Server.Notifications;
+        if ((notifications.Active & type) != 0)
+        {
+            notifications.Raise(type, eventName, database, key);
+        }
+    }
 
     /// <summary>Whether argument <paramref name="index"/> equals an upper-case ASCII word, ignoring case.</summary>
     public readonly bool Is(int index, ReadOnlySpan<byte> upperWord) => Args.ArgumentEquals(index, upperWord);

@@ -100,6 +100,7 @@ public sealed class CommandDispatcher
             }
         }
 
+        _server.Notifications.Drain(); // events the command caused under a shard lock (a lazy expiry, an eviction)
         if (session.Tracking.Flags != Tracking.TrackingFlags.None)
         {
             _server.Tracking.AfterCommand(session, definition, command);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hoard.Server.Notifications;
 
 namespace Hoard.Server.Configuration;
 
@@ -42,8 +43,18 @@ internal static class CompatibilitySettings
         yield return Stored("io-threads", "1", mutable: false, Range(1, 128));
         yield return Stored("unixsocket", "", mutable: false, Anything);
 
-        // Events and eviction tuning.
-        yield return Stored("notify-keyspace-events", "", mutable: true, KeyspaceEvents);
+        // Events (notify-keyspace-events is acted on: Notifications/) and eviction tuning.
+        yield return new("notify-keyspace-events", (o, s) => KeyspaceNotifications.Format(s?.Notifications.Configured ?? o.NotifyKeyspaceEvents), (o, s, v) =>
+        {
+            if (!KeyspaceNotifications.TryParse(v, out var classes))
+            {
+                return KeyspaceNotifications.InvalidClassError;
+            }
+
+            o.NotifyKeyspaceEvents = classes;
+            s?.Notifications.Configure(classes);
+            return null;
+        }, Mutable: true);
         yield return Stored("lfu-log-factor", "10", mutable: true, Range(0, int.MaxValue));
         yield return Stored("lfu-decay-time", "1", mutable: true, Range(0, int.MaxValue));
         yield return Stored("maxmemory-samples", "5", mutable: true, Range(1, 64));
@@ -108,10 +119,6 @@ internal static class CompatibilitySettings
     };
 
     private static string? MemoryValue(string value) => MemorySize.TryParse(value, out _) ? null : "argument must be a memory value";
-
-    /// <summary>The flag letters of notify-keyspace-events (K E g $ l s h z x e t m d n A).</summary>
-    private static string? KeyspaceEvents(string value) =>
-        value.All(ch => "KEg$lshzxetmdnA".Contains(ch, StringComparison.Ordinal)) ? null : "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 

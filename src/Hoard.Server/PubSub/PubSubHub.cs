@@ -9,7 +9,7 @@ namespace Hoard.Server.PubSub;
 /// queues each message on the subscriber's connection (<see cref="IPushTarget.Deliver"/>), so a publisher never waits
 /// for a slow subscriber.
 /// </summary>
-public sealed class PubSubHub
+public sealed partial class PubSubHub
 {
     /// <summary>Redis's default <c>client-output-buffer-limit pubsub</c> hard limit: 32 MB.</summary>
     public const long DefaultOutputLimit = 32L * 1024 * 1024;
@@ -21,7 +21,11 @@ public sealed class PubSubHub
     private long _outputLimit = DefaultOutputLimit;
 
     /// <summary>Creates an empty registry.</summary>
-    public PubSubHub() => _channelLookup = _channels.GetAlternateLookup<ReadOnlySpan<byte>>();
+    public PubSubHub()
+    {
+        _channelLookup = _channels.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _shardLookup = _shardChannels.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
 
     /// <summary>
     /// Bytes of messages a subscriber may have pending before it is disconnected (the hard limit of
@@ -81,8 +85,14 @@ public sealed class PubSubHub
                 Detach(_patterns, subscriber, pattern);
             }
 
+            foreach (var channel in subscriber.ShardChannels)
+            {
+                Detach(_shardChannels, subscriber, channel);
+            }
+
             subscriber.Channels.Clear();
             subscriber.Patterns.Clear();
+            subscriber.ShardChannels.Clear();
             subscriber.UpdateCounts();
         }
     }
@@ -132,6 +142,16 @@ public sealed class PubSubHub
         }
 
         return receivers;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> to the subscribers of <paramref name="channel"/> and of every matching pattern,
+    /// all through their connections' queues (a message no client's command is waiting for: keyspace notifications).
+    /// </summary>
+    public int Publish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> message)
+    {
+        var none = default(RespWriter);
+        return Publish(channel, message, null, ref none);
     }
 
     /// <summary>Channels with at least one subscriber, matching <paramref name="pattern"/> when given (PUBSUB CHANNELS).</summary>
@@ -192,7 +212,8 @@ public sealed class PubSubHub
     }
 
     /// <summary>
-    /// Writes a message as Redis does: <c>message channel payload</c> or <c>pmessage pattern channel payload</c>, an array
+    /// Writes a message as Redis does: <c>message channel payload</c>, <c>pmessage pattern channel payload</c> or
+    /// <c>smessage shardchannel payload</c> (and an unasked <c>sunsubscribe shardchannel count</c>), an array
     /// in RESP2 and a push frame in RESP3; client tracking's <c>invalidate keys</c> as a push in RESP3 and as a
     /// <c>message</c> on <c>__redis__:invalidate</c> whose payload is the array of keys in RESP2; and
     /// <c>tracking-redir-broken id</c>.
@@ -231,6 +252,16 @@ public sealed class PubSubHub
                 writer.WriteBulkString("tracking-redir-broken"u8);
                 writer.WriteInteger(message.RedirectId);
                 return;
+            case PushKind.ShardUnsubscribed:
+                writer.WritePushHeader(3);
+                writer.WriteBulkString("sunsubscribe"u8);
+                writer.WriteBulkString(message.Channel);
+                writer.WriteInteger(message.RedirectId);
+                return;
+            case PushKind.ShardMessage:
+                writer.WritePushHeader(3);
+                writer.WriteBulkString("smessage"u8);
+                break;
             case PushKind.PatternMessage:
                 writer.WritePushHeader(4);
                 writer.WriteBulkString("pmessage"u8);

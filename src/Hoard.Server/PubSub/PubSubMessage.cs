@@ -15,6 +15,15 @@ public enum PushKind
     /// </summary>
     Invalidate,
 
+    /// <summary><c>smessage shardchannel payload</c>: a shard channel subscription's (SPUBLISH).</summary>
+    ShardMessage,
+
+    /// <summary>
+    /// <c>sunsubscribe shardchannel count</c> sent unasked: the node stopped serving the channel's slot, so its
+    /// subscribers were unsubscribed (as Redis does when a slot leaves a node).
+    /// </summary>
+    ShardUnsubscribed,
+
     /// <summary>Client tracking's <c>tracking-redir-broken id</c>: the client it redirected to is gone (RESP3 only).</summary>
     RedirectBroken,
 }
@@ -58,7 +67,7 @@ public sealed class PubSubMessage
     /// <summary>The message; for an invalidation the key, null for "every key" (a flush).</summary>
     public byte[]? Payload { get; }
 
-    /// <summary>The client a <see cref="PushKind.RedirectBroken"/> notice names.</summary>
+    /// <summary>The client a <see cref="PushKind.RedirectBroken"/> notice names; the count of a <see cref="PushKind.ShardUnsubscribed"/>.</summary>
     public long RedirectId { get; }
 
     /// <summary>Approximate bytes the message occupies in a subscriber's output (client-output-buffer-limit).</summary>
@@ -66,6 +75,12 @@ public sealed class PubSubMessage
 
     /// <summary>An invalidation of <paramref name="key"/>, or of every key when null.</summary>
     public static PubSubMessage Invalidation(byte[]? key) => new(PushKind.Invalidate, null, InvalidateChannel.ToArray(), key, 0);
+
+    /// <summary>An SPUBLISH message on <paramref name="channel"/>.</summary>
+    internal static PubSubMessage Sharded(byte[] channel, byte[] payload) => new(PushKind.ShardMessage, null, channel, payload, 0);
+
+    /// <summary>The notice that the subscription to <paramref name="channel"/> ended, <paramref name="count"/> shard channels left.</summary>
+    internal static PubSubMessage ShardUnsubscribe(byte[] channel, int count) => new(PushKind.ShardUnsubscribed, null, channel, null, count);
 
     /// <summary>The notice that the client tracking redirected to, <paramref name="redirect"/>, is gone.</summary>
     public static PubSubMessage BrokenRedirect(long redirect) => new(PushKind.RedirectBroken, null, [], null, redirect);

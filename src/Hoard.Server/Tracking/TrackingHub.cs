@@ -237,7 +237,7 @@ public sealed class TrackingHub : IKeyspaceObserver
     /// <inheritdoc/>
     public void OnKeyEvent(KeyEvent kind, int database, ReadOnlySpan<byte> key)
     {
-        if (!_watching)
+        if (!_watching || kind is KeyEvent.Created or KeyEvent.Missed) // a creation is followed by its Modified, which invalidates
         {
             return;
         }

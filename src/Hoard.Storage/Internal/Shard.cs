@@ -97,6 +97,11 @@ internal sealed unsafe partial class Shard : IDisposable
         if (slot == null)
         {
             Misses++;
+            if (_keyspace.ReportsMisses)
+            {
+                _keyspace.Observer?.OnKeyEvent(KeyEvent.Missed, _keyspace.LogicalDatabase(db), key);
+            }
+
             return null;
         }
 
@@ -321,6 +326,7 @@ internal sealed unsafe partial class Shard : IDisposable
             ReleaseIndexBytes(_index.Migrate(KeyIndex.MigrationStep));
             slot = _index.Insert(KeyIndex.Make(location, KeyHash.Code(hash), isVolatile, access: 0));
             KeysPerDatabase[db]++;
+            Created(key, db);
             if (isVolatile)
             {
                 VolatilePerDatabase[db]++;
@@ -333,6 +339,19 @@ internal sealed unsafe partial class Shard : IDisposable
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Tells the observer a key of physical database <paramref name="db"/> was created, while
+    /// <see cref="Keyspace.ReportsCreations"/> is set. <see cref="Place"/> does for a key it adds; RENAME and COPY call it
+    /// for a destination they replace too (Redis deletes and adds it: a <c>new</c> event either way).
+    /// </summary>
+    public void Created(ReadOnlySpan<byte> key, int db)
+    {
+        if (_keyspace.ReportsCreations)
+        {
+            _keyspace.Observer?.OnKeyEvent(KeyEvent.Created, _keyspace.LogicalDatabase(db), key);
+        }
     }
 
     /// <summary>Changes a key's expiry in place when the entry has room for it, else rewrites the entry.</summary>

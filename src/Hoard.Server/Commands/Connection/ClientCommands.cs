@@ -471,7 +471,7 @@ internal static partial class ClientCommands
         return string.Create(CultureInfo.InvariantCulture,
             $"id={session.Id} addr={Address(session.Remote)} laddr={Address(session.Local)} fd={session.FileDescriptor} " +
             $"name={session.Name} age={age} idle={idle} flags={flags} db={session.Database} " +
-            $"sub={session.Subscriptions.ChannelCount} psub={session.Subscriptions.PatternCount} ssub=0 multi=-1 " +
+            $"sub={session.Subscriptions.ChannelCount} psub={session.Subscriptions.PatternCount} ssub={session.Subscriptions.ShardChannelCount} multi=-1 " +
             $"qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs={ReadBufferSize} rbp=0 obl=0 oll=0 omem={pending} " +
             $"tot-mem={ReadBufferSize + pending} events=r cmd={running ?? session.LastCommand} user=default redir=-1 " +
             $"resp={(int)session.Protocol} lib-name={session.LibraryName} lib-ver={session.LibraryVersion}");

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using Hoard.Protocol;
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Hashes;
@@ -76,6 +77,8 @@ internal static class HashCommands
             added += isNew ? 1 : 0;
         }
 
+        c.Notify(NotifyClass.Hash, "hset"u8, c[1]);
+
         return true;
     }
 
@@ -86,6 +89,11 @@ internal static class HashCommands
         {
             case StorageStatus.Ok or StorageStatus.NotApplied:
                 c.Writer.WriteInteger(added ? 1 : 0);
+                if (added)
+                {
+                    c.Notify(NotifyClass.Hash, "hset"u8, c[1]);
+                }
+
                 break;
             default:
                 c.Writer.WriteError(Errors.For(status));
@@ -188,10 +196,19 @@ internal static class HashCommands
         }
 
         c.Writer.WriteInteger(removed);
+        if (removed > 0)
+        {
+            c.Notify(NotifyClass.Hash, "hdel"u8, c[1]);
+            if ((c.Server.Notifications.Active & NotifyClass.Generic) != 0 && !db.Exists(c[1]))
+            {
+                c.Notify(NotifyClass.Generic, "del"u8, c[1]); // the last field went, and the key with it
+            }
+        }
     }
 
     private static void HExists(ref CommandContext c)
     {
+        KeyMisses.NotifyIfMissing(ref c, c[1]);
         var status = c.Database.HashExists(c[1], c[2], out var exists);
         if (status != StorageStatus.Ok)
         {
@@ -204,6 +221,7 @@ internal static class HashCommands
 
     private static void HLen(ref CommandContext c)
     {
+        KeyMisses.NotifyIfMissing(ref c, c[1]);
         var status = c.Database.HashLength(c[1], out var length);
         if (status != StorageStatus.Ok)
         {
@@ -216,6 +234,7 @@ internal static class HashCommands
 
     private static void HStrLen(ref CommandContext c)
     {
+        KeyMisses.NotifyIfMissing(ref c, c[1]);
         var status = c.Database.HashFieldLength(c[1], c[2], out var length);
         if (status != StorageStatus.Ok)
         {
@@ -239,6 +258,7 @@ internal static class HashCommands
         {
             case StorageStatus.Ok:
                 c.Writer.WriteInteger(result);
+                c.Notify(NotifyClass.Hash, "hincrby"u8, c[1]);
                 break;
             case StorageStatus.NotInteger:
                 c.Writer.WriteError(HashNotInteger);
@@ -264,6 +284,7 @@ internal static class HashCommands
                 // The reply is the text stored, always a bulk string (RESP3 too), as Redis does.
                 Span<byte> text = stackalloc byte[RedisNumber.MaxDoubleLength];
                 c.Writer.WriteBulkString(text[..RedisNumber.FormatDouble(result, text)]);
+                c.Notify(NotifyClass.Hash, "hincrbyfloat"u8, c[1]);
                 break;
             case StorageStatus.NotFloat:
                 c.Writer.WriteError(HashNotFloat);

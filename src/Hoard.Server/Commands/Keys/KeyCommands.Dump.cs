@@ -1,5 +1,6 @@
-using Hoard.Storage;
+using Hoard.Server.Notifications;
 using Hoard.Storage.Replication;
+using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Keys;
 
@@ -20,6 +21,7 @@ internal static partial class KeyCommands
         if (!c.Database.WriteRecord(c[1], record))
         {
             c.Writer.WriteNull();
+            KeyMisses.Notify(ref c, c[1]);
             return;
         }
 
@@ -102,6 +104,7 @@ internal static partial class KeyCommands
         {
             case StorageStatus.Ok:
                 c.Writer.WriteOk();
+                c.Notify(NotifyClass.Generic, "restore"u8, c[1]);
                 break;
             case StorageStatus.NotApplied:
                 c.Writer.WriteError("BUSYKEY Target key name already exists."u8);

@@ -1,3 +1,4 @@
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Keys;
@@ -121,6 +122,7 @@ internal static partial class KeyCommands
         {
             case StorageStatus.Ok:
                 c.Writer.WriteInteger(1);
+                c.Notify(NotifyClass.Generic, when <= c.Server.NowMs() ? "del"u8 : "expire"u8, c[1]); // a past time deletes
                 break;
             case StorageStatus.NotFound or StorageStatus.NotApplied:
                 c.Writer.WriteInteger(0);
@@ -160,6 +162,11 @@ internal static partial class KeyCommands
         if (at < 0)
         {
             c.Writer.WriteInteger(at);
+            if (at == -2)
+            {
+                KeyMisses.Notify(ref c, c[1]);
+            }
+
             return;
         }
 
@@ -167,5 +174,13 @@ internal static partial class KeyCommands
         c.Writer.WriteInteger(milliseconds ? ttl : (ttl / 1000) + (ttl % 1000 >= 500 ? 1 : 0));
     }
 
-    private static void Persist(ref CommandContext c) => c.Writer.WriteInteger(c.Database.Persist(c[1]) ? 1 : 0);
+    private static void Persist(ref CommandContext c)
+    {
+        var removed = c.Database.Persist(c[1]);
+        c.Writer.WriteInteger(removed ? 1 : 0);
+        if (removed)
+        {
+            c.Notify(NotifyClass.Generic, "persist"u8, c[1]);
+        }
+    }
 }

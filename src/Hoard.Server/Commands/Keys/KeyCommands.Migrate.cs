@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Hoard.Cluster.Node;
-using Hoard.Storage;
+using Hoard.Server.Notifications;
 using Hoard.Storage.Keys;
 using Hoard.Storage.Replication;
+using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Keys;
 
@@ -156,6 +157,10 @@ internal static partial class KeyCommands
             if (!database.DeleteIfUnchanged(item.Key, item.Record))
             {
                 again.Add(MigratingKey.Read(database, item.Key, server.NowMs()) ?? MigratingKey.Deletion(item.Key));
+            }
+            else if ((server.Notifications.Active & NotifyClass.Generic) != 0)
+            {
+                server.Notifications.Raise(NotifyClass.Generic, "del"u8, database.Index, item.Key);
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Keys;
@@ -32,14 +33,32 @@ internal static partial class KeyCommands
     }
 
     /// <summary>DEL / UNLINK: how many of the keys existed (a repeated key counts once, as it is gone after).</summary>
-    private static void Delete(ref CommandContext c) => CountKeys(ref c, static (db, key) => db.Delete(key));
+    /// <summary>DEL / UNLINK: how many of the keys existed; a <c>del</c> event for each one deleted.</summary>
+    private static void Delete(ref CommandContext c)
+    {
+        var db = c.Database;
+        long count = 0;
+        for (var i = 1; i < c.Count; i++)
+        {
+            if (db.Delete(c[i]))
+            {
+                count++;
+                c.Notify(NotifyClass.Generic, "del"u8, c[i]);
+            }
+        }
+
+        c.Writer.WriteInteger(count);
+    }
 
     /// <summary>EXISTS: a key given twice counts twice.</summary>
     private static void Exists(ref CommandContext c) => CountKeys(ref c, static (db, key) => db.Exists(key));
 
     private static void Touch(ref CommandContext c) => CountKeys(ref c, static (db, key) => db.Touch(key));
 
-    /// <summary>Applies <paramref name="operation"/> to every key argument and replies how many said true.</summary>
+    /// <summary>
+    /// Applies <paramref name="operation"/> to every key argument and replies how many said true; a key it said false
+    /// for was missing (<c>keymiss</c>).
+    /// </summary>
     private static void CountKeys(ref CommandContext c, Func<Database, ReadOnlySpan<byte>, bool> operation)
     {
         var db = c.Database;
@@ -50,12 +69,24 @@ internal static partial class KeyCommands
             {
                 count++;
             }
+            else
+            {
+                KeyMisses.Notify(ref c, c[i]);
+            }
         }
 
         c.Writer.WriteInteger(count);
     }
 
-    private static void TypeOf(ref CommandContext c) => c.Writer.WriteSimpleString(TypeName(c.Database.TypeOf(c[1])));
+    private static void TypeOf(ref CommandContext c)
+    {
+        var kind = c.Database.TypeOf(c[1]);
+        c.Writer.WriteSimpleString(TypeName(kind));
+        if (kind == ValueKind.None)
+        {
+            KeyMisses.Notify(ref c, c[1]);
+        }
+    }
 
     /// <summary>TYPE's answer for a kind of value.</summary>
     internal static ReadOnlySpan<byte> TypeName(ValueKind kind) => kind switch
@@ -75,6 +106,7 @@ internal static partial class KeyCommands
         {
             case StorageStatus.Ok:
                 c.Writer.WriteOk();
+                NotifyRenamed(ref c);
                 break;
             case StorageStatus.NotFound:
                 c.Writer.WriteError(Errors.NoSuchKey);
@@ -92,6 +124,7 @@ internal static partial class KeyCommands
         {
             case StorageStatus.Ok:
                 c.Writer.WriteInteger(1);
+                NotifyRenamed(ref c);
                 break;
             case StorageStatus.NotApplied:
                 c.Writer.WriteInteger(0);
@@ -103,6 +136,13 @@ internal static partial class KeyCommands
                 c.Writer.WriteError(Errors.For(status));
                 break;
         }
+    }
+
+    /// <summary>RENAME's events: <c>rename_from</c> for the source, then <c>rename_to</c> for the destination.</summary>
+    private static void NotifyRenamed(ref CommandContext c)
+    {
+        c.Notify(NotifyClass.Generic, "rename_from"u8, c[1]);
+        c.Notify(NotifyClass.Generic, "rename_to"u8, c[2]);
     }
 
     /// <summary>COPY source destination [DB index] [REPLACE]: 1 if copied, 0 if the source is missing or the destination exists.</summary>
@@ -151,8 +191,13 @@ internal static partial class KeyCommands
         {
             case StorageStatus.Ok:
                 c.Writer.WriteInteger(1);
+                c.Notify(NotifyClass.Generic, "copy_to"u8, c[2], target.Index);
                 break;
-            case StorageStatus.NotApplied or StorageStatus.NotFound:
+            case StorageStatus.NotFound:
+                c.Writer.WriteInteger(0);
+                KeyMisses.Notify(ref c, c[1]);
+                break;
+            case StorageStatus.NotApplied:
                 c.Writer.WriteInteger(0);
                 break;
             default:

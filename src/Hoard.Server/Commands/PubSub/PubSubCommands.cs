@@ -5,9 +5,10 @@ using Hoard.Server.PubSub;
 namespace Hoard.Server.Commands.PubSub;
 
 /// <summary>
-/// SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB
+/// SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH, PUBSUB
 /// (https://redis.io/docs/latest/commands/?group=pubsub), with Redis 7's replies: confirmations are
-/// <c>[kind, channel, count]</c> arrays in RESP2 and push frames in RESP3.
+/// <c>[kind, channel, count]</c> arrays in RESP2 and push frames in RESP3. The count is channels plus patterns for
+/// (P)(UN)SUBSCRIBE and shard channels alone for S(UN)SUBSCRIBE, as Redis counts them.
 /// </summary>
 internal static class PubSubCommands
 {
@@ -22,6 +23,9 @@ internal static class PubSubCommands
         table.Add(new("psubscribe", -2, subscribe, 0, 0, 0, PatternSubscribe, "Listens for messages published to channels that match one or more patterns."));
         table.Add(new("punsubscribe", -1, subscribe, 0, 0, 0, PatternUnsubscribe, "Stops listening to messages published to channels that match one or more patterns."));
         table.Add(new("publish", 3, CommandFlags.PubSub | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast, 0, 0, 0, Publish, "Posts a message to a channel."));
+        table.Add(new("ssubscribe", -2, subscribe, 1, -1, 1, ShardSubscribe, "Listens for messages published to shard channels."));
+        table.Add(new("sunsubscribe", -1, subscribe, 1, -1, 1, ShardUnsubscribe, "Stops listening to messages posted to shard channels."));
+        table.Add(new("spublish", 3, CommandFlags.PubSub | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast, 1, 1, 1, ShardPublish, "Post a message to a shard channel"));
         table.Add(new("pubsub", -2, CommandFlags.PubSub | CommandFlags.Loading | CommandFlags.Stale, 0, 0, 0, Introspect, "A container for Pub/Sub commands."));
     }
 
@@ -45,6 +49,52 @@ internal static class PubSubCommands
             hub.SubscribePattern(subscriber, c[i]);
             WriteConfirmation(ref c.Writer, "psubscribe"u8, c[i], subscriber.Count);
         }
+    }
+
+    private static void ShardSubscribe(ref CommandContext c)
+    {
+        var hub = c.Server.PubSub;
+        var subscriber = c.Session.Subscriptions;
+        for (var i = 1; i < c.Count; i++)
+        {
+            hub.SubscribeShard(subscriber, c[i]);
+            WriteConfirmation(ref c.Writer, "ssubscribe"u8, c[i], subscriber.ShardChannelCount);
+        }
+    }
+
+    /// <summary>SUNSUBSCRIBE: the named shard channels, or all of them; one confirmation each.</summary>
+    private static void ShardUnsubscribe(ref CommandContext c)
+    {
+        var hub = c.Server.PubSub;
+        var subscriber = c.Session.Subscriptions;
+        if (c.Count > 1)
+        {
+            for (var i = 1; i < c.Count; i++)
+            {
+                hub.UnsubscribeShard(subscriber, c[i]);
+                WriteConfirmation(ref c.Writer, "sunsubscribe"u8, c[i], subscriber.ShardChannelCount);
+            }
+
+            return;
+        }
+
+        var all = hub.ShardChannelsOf(subscriber);
+        foreach (var name in all)
+        {
+            hub.UnsubscribeShard(subscriber, name);
+            WriteConfirmation(ref c.Writer, "sunsubscribe"u8, name, subscriber.ShardChannelCount);
+        }
+
+        if (all.Length == 0)
+        {
+            WriteNothingConfirmation(ref c.Writer, "sunsubscribe"u8, subscriber.ShardChannelCount);
+        }
+    }
+
+    private static void ShardPublish(ref CommandContext c)
+    {
+        var receivers = c.Server.PubSub.PublishShard(c[1], c[2], c.Session.Subscriptions, ref c.Writer);
+        c.Writer.WriteInteger(receivers);
     }
 
     private static void Unsubscribe(ref CommandContext c) => Leave(ref c, patterns: false);
@@ -129,9 +179,13 @@ internal static class PubSubCommands
         }
         else if (c.Is(1, "SHARDCHANNELS"u8) && c.Count <= 3)
         {
-            // Sharded Pub/Sub is not implemented: no shard channel is ever active.
             c.Session.RecordSubcommand("pubsub|shardchannels");
-            c.Writer.WriteArrayHeader(0);
+            var channels = hub.ActiveShardChannels(c.Count == 3 ? c[2] : default, all: c.Count == 2);
+            c.Writer.WriteArrayHeader(channels.Count);
+            foreach (var channel in channels)
+            {
+                c.Writer.WriteBulkString(channel);
+            }
         }
         else if (c.Is(1, "SHARDNUMSUB"u8))
         {
@@ -140,7 +194,7 @@ internal static class PubSubCommands
             for (var i = 2; i < c.Count; i++)
             {
                 c.Writer.WriteBulkString(c[i]);
-                c.Writer.WriteInteger(0);
+                c.Writer.WriteInteger(hub.ShardSubscriberCount(c[i]));
             }
         }
         else if (c.Is(1, "HELP"u8) && c.Count == 2)

@@ -1,3 +1,4 @@
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Strings;
@@ -43,6 +44,7 @@ internal static partial class StringCommands
         if (status == StorageStatus.Ok)
         {
             c.Writer.WriteInteger(result);
+            c.Notify(NotifyClass.String, "incrby"u8, c[1]);
         }
         else
         {
@@ -71,5 +73,6 @@ internal static partial class StringCommands
         Span<byte> text = stackalloc byte[RedisNumber.MaxDoubleLength];
         var n = RedisNumber.FormatDouble(result, text);
         c.Writer.WriteBulkString(text[..n]);
+        c.Notify(NotifyClass.String, "incrbyfloat"u8, c[1]);
     }
 }

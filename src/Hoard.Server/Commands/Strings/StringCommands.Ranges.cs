@@ -1,3 +1,4 @@
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Strings;
@@ -9,10 +10,15 @@ internal static partial class StringCommands
     {
         var status = c.Database.Append(c[1], c[2], out var length);
         WriteLengthOrError(ref c, status, length);
+        if (status == StorageStatus.Ok)
+        {
+            c.Notify(NotifyClass.String, "append"u8, c[1]);
+        }
     }
 
     private static void Length(ref CommandContext c)
     {
+        KeyMisses.NotifyIfMissing(ref c, c[1]);
         var status = c.Database.Length(c[1], out var length);
         WriteLengthOrError(ref c, status, length);
     }
@@ -62,6 +68,10 @@ internal static partial class StringCommands
 
         var status = c.Database.SetRange(c[1], offset, value, out var length);
         WriteLengthOrError(ref c, status, length);
+        if (status == StorageStatus.Ok && !value.IsEmpty)
+        {
+            c.Notify(NotifyClass.String, "setrange"u8, c[1]);
+        }
     }
 
     private static void WriteLengthOrError(ref CommandContext c, StorageStatus status, long length)

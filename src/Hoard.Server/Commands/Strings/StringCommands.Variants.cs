@@ -1,3 +1,4 @@
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Strings;
@@ -9,6 +10,10 @@ internal static partial class StringCommands
     {
         var status = c.Database.Set(c[1], c[2], SetCondition.IfAbsent);
         WriteAppliedOrError(ref c, status);
+        if (status == StorageStatus.Ok)
+        {
+            c.Notify(NotifyClass.String, "set"u8, c[1]);
+        }
     }
 
     private static void SetWithSeconds(ref CommandContext c) => SetWithTtl(ref c, 1000, "setex"u8);
@@ -34,6 +39,8 @@ internal static partial class StringCommands
         if (status == StorageStatus.Ok)
         {
             c.Writer.WriteOk();
+            c.Notify(NotifyClass.String, "set"u8, c[1]);
+            c.Notify(NotifyClass.Generic, "expire"u8, c[1]);
         }
         else
         {
@@ -55,6 +62,11 @@ internal static partial class StringCommands
         {
             c.Writer.WriteNull();
         }
+
+        if (status == StorageStatus.Ok)
+        {
+            c.Notify(NotifyClass.String, "set"u8, c[1]);
+        }
     }
 
     private static void GetDelete(ref CommandContext c)
@@ -63,6 +75,10 @@ internal static partial class StringCommands
         var status = c.Database.GetDelete(c[1], ref reply);
         c.Writer = reply.Writer;
         WriteValueStatus(ref c, status);
+        if (status == StorageStatus.Ok)
+        {
+            c.Notify(NotifyClass.Generic, "del"u8, c[1]);
+        }
     }
 
     /// <summary>GETEX key [EX s | PX ms | EXAT t | PXAT t | PERSIST]; without an option it is GET.</summary>
@@ -86,6 +102,9 @@ internal static partial class StringCommands
             expiry = Expiry.KeepTtl;
         }
 
+        // PERSIST raises "persist" only when there was a TTL to remove: looked up only when someone listens.
+        var hadTtl = options.Ttl == TtlChoice.Persist && (c.Server.Notifications.Active & NotifyClass.Generic) != 0
+            && c.Database.GetExpireAt(c[1]) > 0;
         var reply = new BulkReply(c.Writer);
         var status = c.Database.GetAndExpire(c[1], expiry, ref reply);
         c.Writer = reply.Writer;
@@ -96,6 +115,20 @@ internal static partial class StringCommands
         }
 
         WriteValueStatus(ref c, status);
+        if (status == StorageStatus.Ok && options.Ttl != TtlChoice.None)
+        {
+            if (options.Ttl == TtlChoice.Persist)
+            {
+                if (hadTtl)
+                {
+                    c.Notify(NotifyClass.Generic, "persist"u8, c[1]);
+                }
+            }
+            else
+            {
+                c.Notify(NotifyClass.Generic, expiry.At <= c.Server.NowMs() ? "del"u8 : "expire"u8, c[1]);
+            }
+        }
     }
 
     /// <summary>MGET: nil for a missing key or one holding another type.</summary>
@@ -132,6 +165,8 @@ internal static partial class StringCommands
                 c.Writer.WriteError(Errors.For(status));
                 return;
             }
+
+            c.Notify(NotifyClass.String, "set"u8, c[i]);
         }
 
         c.Writer.WriteOk();
@@ -164,6 +199,8 @@ internal static partial class StringCommands
                 c.Writer.WriteError(Errors.For(status));
                 return;
             }
+
+            c.Notify(NotifyClass.String, "set"u8, c[i]);
         }
 
         c.Writer.WriteInteger(1);

@@ -1,3 +1,4 @@
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Strings;
@@ -90,6 +91,15 @@ internal static partial class StringCommands
             default:
                 c.Writer.WriteError(Errors.For(status));
                 break;
+        }
+
+        if (status == StorageStatus.Ok)
+        {
+            c.Notify(NotifyClass.String, "set"u8, c[1]);
+            if (options.Ttl is not (TtlChoice.None or TtlChoice.Keep))
+            {
+                c.Notify(NotifyClass.Generic, "expire"u8, c[1]);
+            }
         }
     }
 
