@@ -212,6 +212,13 @@ public class TransactionTests
         Assert.Equal(1L, watch[3]);
         Assert.Equal(-1L, watch[4]);
         Assert.Equal(1L, watch[5]);
-        Assert.Equal(1L, Assert.IsType<object?[]>(info[1])[1]);
+        var exec = Assert.IsType<object?[]>(info[1]);
+        Assert.Equal(1L, exec[1]);
+        Assert.Equal(new object?[] { "@transaction", "@slow" }, exec[6]);
+        Assert.Equal(new object?[] { "@transaction", "@fast" }, Assert.IsType<object?[]>(info[0])[6]);
+        var docs = Assert.IsType<object?[]>(await client.CallAsync("COMMAND", "DOCS", "watch"));
+        var fields = Assert.IsType<object?[]>(docs[1]);
+        Assert.Equal("transactions", fields[Array.IndexOf(fields, "group") + 1]);
+        Assert.Equal("2.2.0", fields[Array.IndexOf(fields, "since") + 1]);
     }
 }

@@ -168,8 +168,10 @@ public sealed partial class CommandDispatcher
     {
         var router = _server.Router;
         var asking = session.Asking;
-        foreach (var (definition, args) in transaction.Queued)
+        var queued = transaction.Queued;
+        for (var q = 0; q < queued.Count; q++)
         {
+            var (definition, args) = queued[q];
             if (router is not null && definition.HasKeys)
             {
                 session.Asking = asking; // ASKING before EXEC covers every queued command
@@ -224,8 +226,9 @@ public sealed partial class CommandDispatcher
             session.ExecutingTransaction = true;
             var queued = transaction.Queued;
             writer.WriteArrayHeader(queued.Count);
-            foreach (var (definition, args) in queued)
+            for (var q = 0; q < queued.Count; q++)
             {
+                var (definition, args) = queued[q];
                 Run(session, definition, args, ref writer, endWrite: false);
                 if (session.Deferred is not null)
                 {

@@ -89,6 +89,9 @@ internal static class CommandDocs
         Add("hash", "2.8.0", "hscan");
         Add("hash", "3.2.0", "hstrlen");
         Add("hash", "6.2.0", "hrandfield");
+        Add("transactions", "1.2.0", "multi", "exec");
+        Add("transactions", "2.0.0", "discard");
+        Add("transactions", "2.2.0", "watch", "unwatch");
         Add("server", "1.0.0", "info", "dbsize", "flushdb", "flushall", "lastsave", "shutdown", "monitor", "save", "bgsave");
         Add("server", "2.0.0", "config", "config|get", "config|set", "config|resetstat");
         Add("server", "2.8.0", "config|rewrite");
