@@ -267,11 +267,12 @@ wait_for() {
   exit 1
 }
 
-# run_redis_benchmark TARGET PIPELINE ROUND N [ARGS…]: one `redis-benchmark -t set,get` run of N requests against
-# SERVER_PORT[TARGET] (ARGS: extra options, e.g. --cluster), its SET and GET lines appended to $RESULTS as
-# target,test,pipeline,round,rps,p99_ms,server_us,client_cpu — server_us: the server process's CPU time per request
-# over the run (SET and GET together; empty when the target has no single SERVER_PID), client_cpu: redis-benchmark's
-# CPU time over the run's wall time, in % of one core (near 100: the client, not the server, sets the pace).
+# run_redis_benchmark TARGET PIPELINE ROUND N [ARGS…]: one `redis-benchmark -t $BENCH_TESTS` run (default set,get) of
+# N requests per test against SERVER_PORT[TARGET] (ARGS: extra options, e.g. --cluster), one line per test appended to
+# $RESULTS as target,test,pipeline,round,rps,p99_ms,server_us,client_cpu — server_us: the server process's CPU time
+# per request over the run (all its tests together; empty when the target has no single SERVER_PID), client_cpu:
+# redis-benchmark's CPU time over the run's wall time, in % of one core (near 100: the client sets the pace).
+BENCH_TESTS=${BENCH_TESTS:-set,get}
 run_redis_benchmark() {
   local target=$1 pipeline=$2 round=$3 n=$4 out pid before after started ended client server_us client_cpu
   shift 4
@@ -283,7 +284,7 @@ run_redis_benchmark() {
   before=$([[ -n $pid ]] && cpu_ticks "$pid" || echo 0)
   started=$(date +%s.%N)
   if ! out=$(timeout "$RUN_TIMEOUT" python3 -c "$CHILD_CPU" "$BENCH_LOGS/client-cpu" redis-benchmark -h 127.0.0.1 \
-      -p "${SERVER_PORT[$target]}" "$@" -t set,get \
+      -p "${SERVER_PORT[$target]}" "$@" -t "$BENCH_TESTS" \
       -c "$CLIENTS" -n "$n" -r "$KEYSPACE" -d "$VALUE_SIZE" -P "$pipeline" --csv 2>>"$BENCH_LOGS/redis-benchmark.err"); then
     echo "redis-benchmark against $target -P $pipeline failed or took over ${RUN_TIMEOUT}s" >&2
     return 0
@@ -291,15 +292,16 @@ run_redis_benchmark() {
   ended=$(date +%s.%N)
   after=$([[ -n $pid ]] && cpu_ticks "$pid" || echo 0)
   client=$(cat "$BENCH_LOGS/client-cpu")
-  server_us=$([[ -n $pid ]] && awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { printf "%.2f", t / hz * 1e6 / (2 * n) }')
+  tests=$(awk -F, '{ gsub(/"/, "") } NR > 1 { n++ } END { print n + 0 }' <<<"$out")
+  server_us=$([[ -n $pid && $tests -gt 0 ]] && awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$n" -v k="$tests" 'BEGIN { printf "%.2f", t / hz * 1e6 / (k * n) }')
   client_cpu=$(awk -v c="$client" -v s="$started" -v e="$ended" 'BEGIN { printf "%.0f", 100 * c / (e - s) }')
   # --csv: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
   if ((round > 0)); then
     awk -F, -v t="$target" -v p="$pipeline" -v r="$round" -v su="$server_us" -v cc="$client_cpu" '
       { gsub(/"/, "") }
-      $1 == "SET" || $1 == "GET" { print t "," $1 "," p "," r "," $2 "," $7 "," su "," cc }' <<<"$out" >>"$RESULTS"
+      NR > 1 { print t "," $1 "," p "," r "," $2 "," $7 "," su "," cc }' <<<"$out" >>"$RESULTS"
   fi
   awk -F, -v t="$target" -v p="$pipeline" -v r="$round" '
     { gsub(/"/, "") }
-    $1 == "SET" || $1 == "GET" { printf "  %-16s -P %-3s %s %10.0f rps  p99 %6.3f ms%s\n", t, p, $1, $2, $7, (r == 0 ? "  (warm-up)" : "") }' <<<"$out" >&2
+    NR > 1 { printf "  %-16s -P %-3s %s %10.0f rps  p99 %6.3f ms%s\n", t, p, $1, $2, $7, (r == 0 ? "  (warm-up)" : "") }' <<<"$out" >&2
 }

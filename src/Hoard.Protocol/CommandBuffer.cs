@@ -148,6 +148,33 @@ public sealed class CommandBuffer : IDisposable
         _isBorrowed = false;
     }
 
+    /// <summary>
+    /// Makes this buffer an owned copy of <paramref name="source"/>'s request (e.g. a command MULTI queues), reusing
+    /// this buffer's memory.
+    /// </summary>
+    public void CopyFrom(CommandBuffer source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (ReferenceEquals(source, this))
+        {
+            EnsureOwned();
+            return;
+        }
+
+        BeginOwned(source.IsInline);
+        for (var i = 0; i < source.Count; i++)
+        {
+            var argument = source[i];
+            if (!TryReserve(argument.Length, out var start))
+            {
+                throw new InvalidOperationException("The request is too large to copy.");
+            }
+
+            argument.CopyTo(ArenaSpan(start, argument.Length));
+            AddArgument(start, argument.Length);
+        }
+    }
+
     /// <summary>Forgets the current request (<see cref="Count"/> becomes 0), keeping the memory for the next.</summary>
     public void Clear()
     {

@@ -63,6 +63,7 @@ public sealed class HoardServer : IAsyncDisposable
         Notifications = new KeyspaceNotifications(PubSub, Keyspace, KeyEvents);
         Notifications.Configure(options.NotifyKeyspaceEvents);
         Tracking = new TrackingHub(this) { MaxKeys = options.TrackingTableMaxKeys };
+        Watches = new Transactions.WatchRegistry(this);
         Metrics = new ServerMetrics(this);
         Replication = new ReplicationManager(this, _loggers);
         WritePause = new WritePause(this, _logger, _stopping.Token);
@@ -117,6 +118,9 @@ public sealed class HoardServer : IAsyncDisposable
 
     /// <summary>Client tracking (CLIENT TRACKING): the keys clients cache, and their invalidations.</summary>
     public TrackingHub Tracking { get; }
+
+    /// <summary>The keys clients WATCH, marked dirty by key events (MULTI/EXEC).</summary>
+    internal Transactions.WatchRegistry Watches { get; }
 
     /// <summary>Request limits shared by every connection (CONFIG SET changes them for all).</summary>
     public RespReaderOptions ReaderOptions { get; }
@@ -353,6 +357,7 @@ public sealed class HoardServer : IAsyncDisposable
         {
             _clients.TryRemove(connection.Session.Id, out _);
             Tracking.Disable(connection.Session);
+            Hoard.Server.Commands.Transactions.TransactionCommands.Forget(this, connection.Session);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
     }

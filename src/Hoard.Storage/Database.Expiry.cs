@@ -21,6 +21,19 @@ public sealed unsafe partial class Database
     }
 
     /// <summary>
+    /// Whether the key is still stored but its TTL has run out (it goes at its next access or expiry cycle), without
+    /// expiring it or counting an access: what WATCH and EXEC look at, as Redis's <c>keyIsExpired</c>.
+    /// </summary>
+    public bool HasTimedOut(ReadOnlySpan<byte> key)
+    {
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            return k.Shard.TimedOut(key, k.Db, k.Hash);
+        }
+    }
+
+    /// <summary>
     /// EXPIREAT / PEXPIREAT (and EXPIRE / PEXPIRE once converted): Ok if the TTL was set, NotApplied if the
     /// condition failed, NotFound if the key is missing. A time in the past deletes the key (Ok), as in Redis.
     /// </summary>

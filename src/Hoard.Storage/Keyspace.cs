@@ -233,6 +233,16 @@ public sealed partial class Keyspace : IDisposable
 
     internal void CountSlot(int slot, int delta) => Interlocked.Add(ref _slotCounts[slot], delta);
 
+    /// <summary>
+    /// Takes every shard's lock, in ascending order: until <see cref="ExitExclusive"/>, no other thread reads or writes
+    /// any key, while this thread may run any operation (the locks are re-entrant). For MULTI/EXEC, whose commands no
+    /// other client may see half done. Nothing run inside may wait for another thread that needs a shard lock.
+    /// </summary>
+    public void EnterExclusive() => EnterAll();
+
+    /// <summary>Lets go of the locks <see cref="EnterExclusive"/> took.</summary>
+    public void ExitExclusive() => ExitAll();
+
     /// <summary>Takes every shard's lock, in ascending order, for an operation on all databases at once.</summary>
     internal void EnterAll()
     {

@@ -113,6 +113,28 @@ public sealed class CommandBufferTests
     }
 
     [Fact]
+    public void A_copy_owns_its_arguments_and_outlives_the_input_and_the_source()
+    {
+        var wire = Wire.Bytes(Wire.Multibulk("SET", "key", "", new string('v', 10_000)));
+        var input = new ReadOnlySequence<byte>(wire);
+        var source = new CommandBuffer();
+        Assert.True(new RespReader().TryRead(ref input, source, out _));
+        using var copy = new CommandBuffer();
+        Read("SOMETHING else entirely\r\n", copy); // the copy's memory is reused
+
+        copy.CopyFrom(source);
+        Array.Fill(wire, (byte)'#');
+        Read("PING\r\n", source);
+
+        Assert.False(copy.IsBorrowed);
+        Assert.False(copy.IsInline);
+        Assert.Equal(["SET", "key", "", new string('v', 10_000)], Wire.Args(copy));
+        Assert.Equal(3 + 3 + 10_000, copy.ArgumentBytes);
+        copy.CopyFrom(copy);
+        Assert.Equal(4, copy.Count);
+    }
+
+    [Fact]
     public void Clear_forgets_the_request_and_the_buffer_is_reusable_after_Dispose()
     {
         var command = Read(Wire.Multibulk("SET", "key", "value"), segmented: true);

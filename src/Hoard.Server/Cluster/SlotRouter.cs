@@ -109,6 +109,20 @@ internal sealed class SlotRouter(MigrateHold hold, Moves.SlotProxy proxy)
         }
     }
 
+    /// <summary>
+    /// Writes the <c>-MOVED</c> of the command's slot, for a command that may not be run elsewhere by the slot proxy (one
+    /// queued by MULTI: it runs inside EXEC, which cannot wait for another node).
+    /// </summary>
+    public void WriteMoved(CommandDefinition definition, CommandBuffer args, ref RespWriter writer)
+    {
+        foreach (var i in definition.KeysOf(args))
+        {
+            var slot = HashSlot.Of(args[i]);
+            Redirect(ref writer, "MOVED "u8, slot, Volatile.Read(ref _routes).TargetOf(slot));
+            return;
+        }
+    }
+
     /// <summary>A slot on its way out: keys still here are served; if none is, the client is asked to go to the target.</summary>
     private static bool AdmitMigrating(CommandDefinition definition, CommandBuffer args, int slot, RouteTable routes, Database database, ref RespWriter writer)
     {

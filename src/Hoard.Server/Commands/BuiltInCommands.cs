@@ -7,6 +7,7 @@ using Hoard.Server.Commands.Replication;
 using Hoard.Server.Commands.Server;
 using Hoard.Server.Commands.Sets;
 using Hoard.Server.Commands.Strings;
+using Hoard.Server.Commands.Transactions;
 
 namespace Hoard.Server.Commands;
 
@@ -27,6 +28,7 @@ internal static class BuiltInCommands
         ClusterCommands.Register(table);
         SlotMoveCommands.Register(table);
         ReplicationCommands.Register(table);
+        TransactionCommands.Register(table);
         return table;
     }
 }

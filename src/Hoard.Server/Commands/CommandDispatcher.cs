@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Hoard.Server.Commands;
 
 /// <summary>Finds a command, checks arity and authentication, runs its handler and counts it for INFO.</summary>
-public sealed class CommandDispatcher
+public sealed partial class CommandDispatcher
 {
     private readonly HoardServer _server;
     private readonly ILogger _logger;
@@ -23,12 +23,14 @@ public sealed class CommandDispatcher
     {
         if (!_server.Commands.TryGet(command.Name, out var definition))
         {
+            FailTransaction(session);
             writer.WriteError(UnknownCommand(command));
             return;
         }
 
         if (!definition.AcceptsArgumentCount(command.Count))
         {
+            FailTransaction(session);
             definition.Statistics.RecordRejected();
             writer.WriteError($"ERR wrong number of arguments for '{definition.Name}' command");
             return;
@@ -36,6 +38,7 @@ public sealed class CommandDispatcher
 
         if (!session.Authenticated && (definition.Flags & CommandFlags.NoAuth) == 0)
         {
+            FailTransaction(session);
             definition.Statistics.RecordRejected();
             writer.WriteError("NOAUTH Authentication required."u8);
             return;
@@ -43,9 +46,15 @@ public sealed class CommandDispatcher
 
         if (session.Protocol == RespVersion.Resp2 && session.Subscriptions.IsSubscribed && (definition.Flags & CommandFlags.SubscribedContext) == 0)
         {
+            FailTransaction(session);
             definition.Statistics.RecordRejected();
             writer.WriteError($"ERR Can't execute '{definition.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
+        }
+
+        if (session.InTransaction && Queue(session, definition, command, ref writer))
+        {
+            return; // queued (+QUEUED) or refused (the error, the transaction failed)
         }
 
         var writes = (definition.Flags & CommandFlags.Write) != 0;
@@ -76,6 +85,15 @@ public sealed class CommandDispatcher
             return;
         }
 
+        Run(session, definition, command, ref writer, endWrite: writes || marked);
+    }
+
+    /// <summary>
+    /// Runs an admitted command's handler and does the bookkeeping after it (tracking, statistics, slow log, WAIT's
+    /// offset); <paramref name="endWrite"/> ends the session's write mark when it is done.
+    /// </summary>
+    private void Run(ClientSession session, CommandDefinition definition, CommandBuffer command, ref RespWriter writer, bool endWrite)
+    {
         var started = Stopwatch.GetTimestamp();
         var errorsBefore = writer.ErrorsWritten;
         var context = new CommandContext(_server, session, command, writer);
@@ -94,7 +112,7 @@ public sealed class CommandDispatcher
         {
             Tracking.TrackingHub.Running = 0;
             writer = context.Writer;
-            if (writes || marked)
+            if (endWrite)
             {
                 session.EndWrite();
             }

@@ -151,6 +151,22 @@ public sealed class ClientSession
     /// <summary>CLIENT NO-EVICT ON: this client is not disconnected for memory (kept for compatibility).</summary>
     public bool NoEvict { get; set; }
 
+    /// <summary>
+    /// MULTI was sent and neither EXEC nor DISCARD yet: commands other than EXEC, DISCARD, MULTI, WATCH, QUIT and
+    /// RESET are queued (CLIENT LIST flag <c>x</c>). The dispatcher's one extra check per command.
+    /// </summary>
+    public bool InTransaction { get; internal set; }
+
+    /// <summary>
+    /// EXEC is running the queued commands, with every shard of the keyspace locked. A command that would block or
+    /// wait for another thread or node (BLPOP, WAIT …) must answer at once instead, as Redis's commands do inside a
+    /// transaction (its <c>CLIENT_DENY_BLOCKING</c>): nothing may wait while the locks are held.
+    /// </summary>
+    public bool ExecutingTransaction { get; internal set; }
+
+    /// <summary>The client's queued commands and WATCHed keys; made at its first MULTI or WATCH.</summary>
+    internal Transactions.Transaction? Transaction { get; set; }
+
     /// <summary>CLIENT NO-TOUCH ON: this client's reads do not change keys' access state.</summary>
     public bool NoTouch { get; set; }
 }

@@ -89,6 +89,14 @@ internal sealed unsafe partial class Shard : IDisposable
         return slot;
     }
 
+    /// <summary>Whether the key's entry is still here with a TTL that has run out (nothing is removed).</summary>
+    public bool TimedOut(ReadOnlySpan<byte> key, int db, ulong hash)
+    {
+        ThrowIfDisposed();
+        var slot = _index.Find(_store, key, db, KeyHash.Code(hash));
+        return slot != null && (*slot & KeyIndex.VolatileBit) != 0 && EntryAt(slot).ExpireAt <= _keyspace.NowMs();
+    }
+
     /// <summary>A read: finds the key, counts a hit or miss and records the access for eviction.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong* Read(ReadOnlySpan<byte> key, int db, ulong hash)

@@ -25,6 +25,22 @@ public sealed class DatabaseExpiryTests() : KeyspaceFixture(new StorageOptions {
     }
 
     [Fact]
+    public void HasTimedOut_sees_a_key_past_its_ttl_without_removing_it()
+    {
+        Db.SetText("k", "v");
+        Db.SetText("forever", "v");
+        Db.SetExpireAt(B("k"), In(100));
+        Assert.False(Db.HasTimedOut(B("k")));
+        Assert.False(Db.HasTimedOut(B("forever")));
+        Assert.False(Db.HasTimedOut(B("missing")));
+        Clock.Advance(100);
+        Assert.True(Db.HasTimedOut(B("k")));
+        Assert.True(Db.HasTimedOut(B("k"))); // still stored: nothing was removed
+        Assert.False(Db.Exists(B("k"))); // an access removes it
+        Assert.False(Db.HasTimedOut(B("k")));
+    }
+
+    [Fact]
     public void Expireat_of_a_missing_key_is_not_found()
         => Assert.Equal(StorageStatus.NotFound, Db.SetExpireAt(B("x"), In(1000)));
 

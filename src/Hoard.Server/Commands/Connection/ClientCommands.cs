@@ -429,6 +429,16 @@ internal static partial class ClientCommands
             flags.Append('P');
         }
 
+        if (session.InTransaction)
+        {
+            flags.Append('x');
+        }
+
+        if (session.Transaction is { Dirty: true })
+        {
+            flags.Append('d'); // a WATCHed key was touched: EXEC will fail
+        }
+
         if (session.CloseRequested)
         {
             flags.Append('c');
@@ -471,7 +481,7 @@ internal static partial class ClientCommands
         return string.Create(CultureInfo.InvariantCulture,
             $"id={session.Id} addr={Address(session.Remote)} laddr={Address(session.Local)} fd={session.FileDescriptor} " +
             $"name={session.Name} age={age} idle={idle} flags={flags} db={session.Database} " +
-            $"sub={session.Subscriptions.ChannelCount} psub={session.Subscriptions.PatternCount} ssub={session.Subscriptions.ShardChannelCount} multi=-1 " +
+            $"sub={session.Subscriptions.ChannelCount} psub={session.Subscriptions.PatternCount} ssub={session.Subscriptions.ShardChannelCount} multi={(session.InTransaction ? session.Transaction!.Queued.Count : -1)} " +
             $"qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs={ReadBufferSize} rbp=0 obl=0 oll=0 omem={pending} " +
             $"tot-mem={ReadBufferSize + pending} events=r cmd={running ?? session.LastCommand} user=default redir=-1 " +
             $"resp={(int)session.Protocol} lib-name={session.LibraryName} lib-ver={session.LibraryVersion}");

@@ -210,6 +210,7 @@ internal static class ConnectionCommands
     private static void Reset(ref CommandContext c)
     {
         var session = c.Session;
+        Transactions.TransactionCommands.End(c.Server, session); // DISCARD and UNWATCH
         c.Server.PubSub.UnsubscribeAll(session.Subscriptions);
         session.Database = 0;
         session.Protocol = RespVersion.Resp2;

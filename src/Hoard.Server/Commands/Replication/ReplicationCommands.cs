@@ -108,8 +108,9 @@ internal static class ReplicationCommands
         var replication = c.Server.Replication;
         var offset = c.Session.LastWriteOffset;
         var acknowledged = replication.CountAcknowledged(offset);
-        if (acknowledged >= replicas)
+        if (acknowledged >= replicas || c.Session.ExecutingTransaction)
         {
+            // Inside EXEC nothing may wait (the keyspace is locked): the count now, as Redis answers there.
             c.Writer.WriteInteger(acknowledged);
             return;
         }

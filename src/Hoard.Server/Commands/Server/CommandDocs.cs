@@ -94,6 +94,9 @@ internal static class CommandDocs
         Add("set", "2.8.0", "sscan");
         Add("set", "6.2.0", "smismember");
         Add("set", "7.0.0", "sintercard");
+        Add("transactions", "1.2.0", "multi", "exec");
+        Add("transactions", "2.0.0", "discard");
+        Add("transactions", "2.2.0", "watch", "unwatch");
         Add("server", "1.0.0", "info", "dbsize", "flushdb", "flushall", "lastsave", "shutdown", "monitor", "save", "bgsave");
         Add("server", "2.0.0", "config", "config|get", "config|set", "config|resetstat");
         Add("server", "2.8.0", "config|rewrite");
