@@ -5,6 +5,7 @@ using Hoard.Server.Commands.Keys;
 using Hoard.Server.Commands.PubSub;
 using Hoard.Server.Commands.Replication;
 using Hoard.Server.Commands.Server;
+using Hoard.Server.Commands.SortedSets;
 using Hoard.Server.Commands.Strings;
 
 namespace Hoard.Server.Commands;
@@ -20,6 +21,7 @@ internal static class BuiltInCommands
         StringCommands.Register(table);
         KeyCommands.Register(table);
         HashCommands.Register(table);
+        SortedSetCommands.Register(table);
         ServerCommands.Register(table);
         CommandCommands.Register(table);
         ClusterCommands.Register(table);

@@ -77,6 +77,10 @@ public static class ConfigRegistry
             (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.HashMaxListpackEntries = x), Mutable: true);
         yield return new("hash-max-listpack-value", (o, _) => Text(o.Storage.HashMaxListpackValue),
             (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.HashMaxListpackValue = x), Mutable: true);
+        yield return new("zset-max-listpack-entries", (o, _) => Text(o.Storage.ZSetMaxListpackEntries),
+            (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.ZSetMaxListpackEntries = x), Mutable: true);
+        yield return new("zset-max-listpack-value", (o, _) => Text(o.Storage.ZSetMaxListpackValue),
+            (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.ZSetMaxListpackValue = x), Mutable: true);
         yield return new("proto-max-bulk-len", (o, _) => Text(o.ProtoMaxBulkLength), (o, s, v) => Memory(v, 1 << 20, x =>
         {
             o.ProtoMaxBulkLength = x;
@@ -193,6 +197,8 @@ public static class ConfigRegistry
         Policy = s.Policy,
         HashMaxListpackEntries = s.HashMaxListpackEntries,
         HashMaxListpackValue = s.HashMaxListpackValue,
+        ZSetMaxListpackEntries = s.ZSetMaxListpackEntries,
+        ZSetMaxListpackValue = s.ZSetMaxListpackValue,
         Shards = s.Shards,
         SegmentSize = s.SegmentSize,
         S3FifoSmallRatio = s.S3FifoSmallRatio,
