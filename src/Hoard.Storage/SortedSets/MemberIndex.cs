@@ -4,9 +4,10 @@ namespace Hoard.Storage.SortedSets;
 
 /// <summary>
 /// The member → leaf index of <see cref="SortedSetTree"/>: an open-addressing table (linear probing, backward-shift
-/// deletion, no tombstones) of (32-bit member hash, leaf) slots — 12 bytes a slot, no copy of the member. A lookup
-/// probes the slots of the member's hash and searches each one's leaf, which holds at most
-/// <see cref="SortedSetTree.LeafCapacity"/> entries: O(1).
+/// deletion, no tombstones) of 8-byte slots holding a member's 32-bit hash and its leaf's number — no copy of the
+/// member. A lookup probes the slots of the member's hash and searches each one's leaf, which holds at most
+/// <see cref="SortedSetTree.LeafCapacity"/> entries: O(1). Leaves are numbered here (<see cref="Register"/>) so that a
+/// slot needs 4 bytes for its leaf rather than an 8-byte reference.
 /// </summary>
 /// <remarks>
 /// Invariant: for every hash h, the leaves of the slots holding h are, as a multiset, the leaves holding the members
@@ -14,15 +15,17 @@ namespace Hoard.Storage.SortedSets;
 /// </remarks>
 internal sealed class MemberIndex
 {
-    /// <summary>Estimated fixed bytes: this object and its two array headers.</summary>
-    public const int FixedBytes = 40 + 24 + 24;
+    /// <summary>Estimated fixed bytes: this object, its arrays' headers and the free list.</summary>
+    public const int FixedBytes = 48 + 24 + 24 + 56;
 
-    private uint[] _hashes = new uint[16];
-    private TreeLeaf?[] _leaves = new TreeLeaf?[16];
+    private ulong[] _slots = new ulong[16];
+    private TreeLeaf?[] _leaves = new TreeLeaf?[4];
+    private readonly Stack<int> _freeIds = new();
+    private int _nextId;
     private int _count;
 
     /// <summary>Estimated bytes held (arrays included).</summary>
-    public long ByteSize => FixedBytes + ((long)_hashes.Length * 12);
+    public long ByteSize => FixedBytes + ((long)_slots.Length * sizeof(ulong)) + ((long)_leaves.Length * 8) + (_freeIds.Count * 4L);
 
     /// <summary>The hash the index files <paramref name="member"/> under (never 0, which marks a free slot).</summary>
     public static uint Hash(ReadOnlySpan<byte> member)
@@ -31,16 +34,39 @@ internal sealed class MemberIndex
         return h == 0 ? 1 : h;
     }
 
+    /// <summary>Gives <paramref name="leaf"/> a number.</summary>
+    public void Register(TreeLeaf leaf)
+    {
+        if (!_freeIds.TryPop(out var id))
+        {
+            id = _nextId++;
+            if (id == _leaves.Length)
+            {
+                Array.Resize(ref _leaves, _leaves.Length * 2);
+            }
+        }
+
+        leaf.Id = id;
+        _leaves[id] = leaf;
+    }
+
+    /// <summary>Takes back the number of a leaf that left the tree.</summary>
+    public void Unregister(TreeLeaf leaf)
+    {
+        _leaves[leaf.Id] = null;
+        _freeIds.Push(leaf.Id);
+    }
+
     /// <summary>The leaf holding <paramref name="member"/> and its index there, or null.</summary>
     public TreeLeaf? Find(ReadOnlySpan<byte> member, out int index)
     {
         var h = Hash(member);
-        var mask = _hashes.Length - 1;
-        for (var i = (int)(h & (uint)mask); _hashes[i] != 0; i = (i + 1) & mask)
+        var mask = _slots.Length - 1;
+        for (var i = (int)(h & (uint)mask); _slots[i] != 0; i = (i + 1) & mask)
         {
-            if (_hashes[i] == h)
+            if ((uint)(_slots[i] >> 32) == h)
             {
-                var leaf = _leaves[i]!;
+                var leaf = _leaves[(int)(uint)_slots[i]]!;
                 index = leaf.IndexOf(member);
                 if (index >= 0)
                 {
@@ -56,63 +82,68 @@ internal sealed class MemberIndex
     /// <summary>Files a member of hash <paramref name="h"/> under <paramref name="leaf"/>.</summary>
     public void Add(uint h, TreeLeaf leaf)
     {
-        if ((_count + 1) * 4 > _hashes.Length * 3)
+        if ((_count + 1) * 8 > _slots.Length * 7)
         {
             Grow();
         }
 
-        var mask = _hashes.Length - 1;
-        var i = (int)(h & (uint)mask);
-        while (_hashes[i] != 0)
-        {
-            i = (i + 1) & mask;
-        }
-
-        _hashes[i] = h;
-        _leaves[i] = leaf;
+        Place(Slot(h, leaf.Id));
         _count++;
     }
 
     /// <summary>Re-points one slot (<paramref name="h"/>, <paramref name="from"/>) to <paramref name="to"/>.</summary>
-    public void Move(uint h, TreeLeaf from, TreeLeaf to) => _leaves[SlotOf(h, from)] = to;
+    public void Move(uint h, TreeLeaf from, TreeLeaf to) => _slots[SlotOf(h, from)] = Slot(h, to.Id);
 
     /// <summary>Removes one slot (<paramref name="h"/>, <paramref name="leaf"/>).</summary>
     public void Remove(uint h, TreeLeaf leaf)
     {
-        var mask = _hashes.Length - 1;
+        var mask = _slots.Length - 1;
         var hole = SlotOf(h, leaf);
         var j = hole;
         while (true)
         {
             j = (j + 1) & mask;
-            if (_hashes[j] == 0)
+            if (_slots[j] == 0)
             {
                 break;
             }
 
-            var home = (int)(_hashes[j] & (uint)mask);
+            var home = (int)((uint)(_slots[j] >> 32) & (uint)mask);
 
             // Move slot j into the hole unless its home lies cyclically in (hole, j].
             var inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
             if (!inRange)
             {
-                _hashes[hole] = _hashes[j];
-                _leaves[hole] = _leaves[j];
+                _slots[hole] = _slots[j];
                 hole = j;
             }
         }
 
-        _hashes[hole] = 0;
-        _leaves[hole] = null;
+        _slots[hole] = 0;
         _count--;
+    }
+
+    private static ulong Slot(uint h, int id) => ((ulong)h << 32) | (uint)id;
+
+    private void Place(ulong slot)
+    {
+        var mask = _slots.Length - 1;
+        var i = (int)((uint)(slot >> 32) & (uint)mask);
+        while (_slots[i] != 0)
+        {
+            i = (i + 1) & mask;
+        }
+
+        _slots[i] = slot;
     }
 
     private int SlotOf(uint h, TreeLeaf leaf)
     {
-        var mask = _hashes.Length - 1;
-        for (var i = (int)(h & (uint)mask); _hashes[i] != 0; i = (i + 1) & mask)
+        var mask = _slots.Length - 1;
+        var wanted = Slot(h, leaf.Id);
+        for (var i = (int)(h & (uint)mask); _slots[i] != 0; i = (i + 1) & mask)
         {
-            if (_hashes[i] == h && ReferenceEquals(_leaves[i], leaf))
+            if (_slots[i] == wanted)
             {
                 return i;
             }
@@ -123,16 +154,13 @@ internal sealed class MemberIndex
 
     private void Grow()
     {
-        var hashes = _hashes;
-        var leaves = _leaves;
-        _hashes = new uint[hashes.Length * 2];
-        _leaves = new TreeLeaf?[hashes.Length * 2];
-        _count = 0;
-        for (var i = 0; i < hashes.Length; i++)
+        var old = _slots;
+        _slots = new ulong[old.Length * 2];
+        foreach (var slot in old)
         {
-            if (hashes[i] != 0)
+            if (slot != 0)
             {
-                Add(hashes[i], leaves[i]!);
+                Place(slot);
             }
         }
     }

@@ -118,10 +118,12 @@ internal sealed partial class SortedSetTree
         }
 
         leaf.Next = right;
+        _index.Register(right);
         _nodeBytes += TreeLeaf.Bytes;
         if (position == leaf.Count && right.Next == null)
         {
             // Appending past the last entry (ascending inserts, bulk builds): start a new leaf, leave this one full.
+            _nodeBytes += leaf.Trim();
             _nodeBytes += right.InsertAt(0, 0, score, member);
             landed = right;
         }
@@ -226,6 +228,7 @@ internal sealed partial class SortedSetTree
                 Last = leaf.Prev!;
             }
 
+            _index.Unregister(leaf);
             _nodeBytes -= TreeLeaf.Bytes + TreeLeaf.DataBytes(leaf.Data.Length);
         }
         else

@@ -30,6 +30,7 @@ internal sealed partial class SortedSetTree
     public SortedSetTree()
     {
         var leaf = new TreeLeaf();
+        _index.Register(leaf);
         _root = leaf;
         First = leaf;
         Last = leaf;
@@ -99,6 +100,7 @@ internal sealed partial class SortedSetTree
         if (_root is TreeInner { ChildCount: 0 })
         {
             var leaf = new TreeLeaf();
+            _index.Register(leaf);
             _nodeBytes += TreeLeaf.Bytes - TreeInner.Bytes;
             _root = leaf;
             First = leaf;

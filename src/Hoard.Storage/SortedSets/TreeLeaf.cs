@@ -9,14 +9,17 @@ namespace Hoard.Storage.SortedSets;
 /// </summary>
 internal sealed class TreeLeaf : TreeNode
 {
-    /// <summary>Estimated fixed bytes: this object (56) and its score array (24 + 8 a slot).</summary>
-    public const int Bytes = 56 + 24 + (8 * SortedSetTree.LeafCapacity);
+    /// <summary>Estimated fixed bytes: this object (64) and its score array (24 + 8 a slot).</summary>
+    public const int Bytes = 64 + 24 + (8 * SortedSetTree.LeafCapacity);
 
     /// <summary>The scores, <see cref="TreeNode.Count"/> of them used.</summary>
     public readonly double[] Scores = new double[SortedSetTree.LeafCapacity];
 
     /// <summary>The packed members, <see cref="DataLength"/> bytes used.</summary>
     public byte[] Data = [];
+
+    /// <summary>The leaf's number in its tree's <see cref="MemberIndex"/>.</summary>
+    public int Id;
 
     /// <summary>Bytes of <see cref="Data"/> in use.</summary>
     public int DataLength;
@@ -87,6 +90,20 @@ internal sealed class TreeLeaf : TreeNode
         Scores[index] = score;
         Count++;
         return grown;
+    }
+
+    /// <summary>Gives back the unused tail of <see cref="Data"/> (a leaf that will not grow soon); returns the change in bytes.</summary>
+    public long Trim()
+    {
+        if (Data.Length == DataLength)
+        {
+            return 0;
+        }
+
+        var exact = Data.AsSpan(0, DataLength).ToArray();
+        var change = DataBytes(exact.Length) - DataBytes(Data.Length);
+        Data = exact;
+        return change;
     }
 
     /// <summary>Removes entry <paramref name="index"/> (at data <paramref name="offset"/>); returns the change in bytes.</summary>
