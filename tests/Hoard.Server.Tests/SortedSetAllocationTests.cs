@@ -66,9 +66,10 @@ public class SortedSetAllocationTests
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        // A few KB appear once whatever the run's length (the JIT's later tiers compiling on this thread): a budget of
-        // 4 KB over a million commands still catches any allocation per command.
-        Assert.True(allocated < 4096, $"{allocated} bytes over 1,000,000 {name} commands");
+        // A few KB (1–19 KB seen) appear whatever the run's length, not in proportion to it: not per command (one
+        // 24-byte object per command would be 24 MB here). Their source is not found yet; the budget of 64 KB over a
+        // million commands still catches any allocation per command.
+        Assert.True(allocated < 64 * 1024, $"{allocated} bytes over 1,000,000 {name} commands");
         Assert.Contains(":0\r\n"u8.ToArray(), new[] { output.WrittenSpan[..4].ToArray() }, new ByteArrayEquality());
     }
 
