@@ -70,13 +70,6 @@ public class SortedSetAllocationTests
         // 24-byte object per command would be 24 MB here). Their source is not found yet; the budget of 64 KB over a
         // million commands still catches any allocation per command.
         Assert.True(allocated < 64 * 1024, $"{allocated} bytes over 1,000,000 {name} commands");
-        Assert.Contains(":0\r\n"u8.ToArray(), new[] { output.WrittenSpan[..4].ToArray() }, new ByteArrayEquality());
-    }
-
-    private sealed class ByteArrayEquality : IEqualityComparer<byte[]>
-    {
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj) => obj.Length;
+        Assert.StartsWith(name == "ZADD" ? ":0\r\n" : "$3\r\n2.5\r\n", Encoding.ASCII.GetString(output.WrittenSpan));
     }
 }
