@@ -1,10 +1,9 @@
 using System.Text;
 using Hoard.Storage.SortedSets;
-using Xunit.Abstractions;
 
 namespace Hoard.Storage.Tests.SortedSets;
 
-public class SortedSetTreeTests(ITestOutputHelper output)
+public class SortedSetTreeTests
 {
     private static readonly Comparer<(double Score, string Member)> Order = Comparer<(double Score, string Member)>.Create(
         (a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : string.CompareOrdinal(a.Member, b.Member));
@@ -100,37 +99,5 @@ public class SortedSetTreeTests(ITestOutputHelper output)
 
         Assert.Equal(sorted.Count, copy.Count);
         Assert.Equal(sorted[^1], Walk(copy, copy.Count - 1, copy.Count - 1, reverse: false)[0]);
-    }
-
-    [Fact]
-    public void ByteSizeTracksTheHeapAndBeatsRedisPerMember()
-    {
-        const int count = 300_000;
-        var members = Enumerable.Range(0, count).Select(i => Encoding.ASCII.GetBytes("member:" + i)).ToArray();
-        var order = Enumerable.Range(0, count).OrderBy(_ => Random.Shared.Next()).ToArray();
-        GC.Collect();
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        var tree = new SortedSetTree();
-        foreach (var i in order)
-        {
-            tree.Insert(members[i], i);
-        }
-
-        var after = GC.GetTotalMemory(forceFullCollection: true);
-        var measured = (after - before) / (double)count;
-        var estimated = tree.ByteSize / (double)count;
-        output.WriteLine($"random inserts: {measured:F1} B/member measured, {estimated:F1} estimated");
-        Assert.InRange(estimated, measured * 0.8, measured * 1.25);
-        Assert.True(measured < 60, $"{measured:F1} bytes a member");
-        GC.KeepAlive(tree);
-
-        var ascending = new SortedSetTree();
-        for (var i = 0; i < count; i++)
-        {
-            ascending.Insert(members[i], i);
-        }
-
-        output.WriteLine($"ascending inserts: {ascending.ByteSize / (double)count:F1} B/member estimated");
-        Assert.True(ascending.ByteSize / (double)count < 45);
     }
 }
