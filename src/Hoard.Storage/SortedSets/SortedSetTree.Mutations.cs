@@ -52,7 +52,6 @@ internal sealed partial class SortedSetTree
         inner.SepScores[at] = childSepScore;
         inner.SepMembers[at] = childSepMember!;
         inner.ChildCount++;
-        _nodeBytes += TreeLeaf.DataBytes(childSepMember!.Length);
         if (inner.ChildCount < Fanout)
         {
             return null;
@@ -144,6 +143,7 @@ internal sealed partial class SortedSetTree
 
         sepScore = right.Scores[0];
         sepMember = right.MemberAt(0, out _).ToArray();
+        _nodeBytes += TreeLeaf.DataBytes(sepMember.Length); // counted once, wherever the separator ends up
         return right;
     }
 

@@ -68,7 +68,7 @@ internal sealed partial class SortedSetTree
             root.Children[1] = split;
             root.SepScores[1] = sepScore;
             root.SepMembers[1] = sepMember!;
-            _nodeBytes += TreeInner.Bytes + TreeLeaf.DataBytes(sepMember!.Length);
+            _nodeBytes += TreeInner.Bytes;
             _root = root;
         }
 
@@ -232,6 +232,29 @@ internal sealed partial class SortedSetTree
             current = current.Prev!;
             at = current.Count - 1;
         }
+    }
+
+    /// <summary>The bytes <see cref="ByteSize"/> should say, counted by walking every node (tests check the upkeep).</summary>
+    internal long RecountBytes()
+    {
+        static long Count(TreeNode node)
+        {
+            if (node is TreeLeaf leaf)
+            {
+                return TreeLeaf.Bytes + TreeLeaf.DataBytes(leaf.Data.Length);
+            }
+
+            var inner = (TreeInner)node;
+            long bytes = TreeInner.Bytes;
+            for (var i = 0; i < inner.ChildCount; i++)
+            {
+                bytes += Count(inner.Children[i]) + (i > 0 ? TreeLeaf.DataBytes(inner.SepMembers[i].Length) : 0);
+            }
+
+            return bytes;
+        }
+
+        return TreeBytes + Count(_root) + _index.ByteSize;
     }
 
     /// <summary>An independent copy.</summary>

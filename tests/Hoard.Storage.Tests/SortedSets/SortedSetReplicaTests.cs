@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsCheck;
 using Hoard.Storage.Internal;
+using Hoard.Storage.SortedSets;
 using Hoard.Storage.Tests.Support;
 using static Hoard.Storage.Tests.SortedSets.SortedSetOps;
 using static Hoard.Storage.Tests.Support.DatabaseText;
@@ -43,6 +44,39 @@ public class SortedSetReplicaTests
         }, iter: 100, print: ops => string.Join("\n", ops.Select(o => o.ToString())));
 
         Assert.True(members > 1000, $"the runs ended with {members} members in all: too few to compare");
+    }
+
+    [Fact]
+    public void A_snapshot_carries_sorted_sets_of_both_encodings()
+    {
+        using var primary = new Keyspace(Options(2));
+        var db = primary[0];
+        for (var k = 0; k < 6; k++)
+        {
+            var count = k * 100 + 3;
+            var members = Enumerable.Range(1, count).Select(Member).ToArray();
+            var scores = Enumerable.Range(0, count).Select(i => (double)((i * 7919) % 1000)).ToArray();
+            Assert.Equal(StorageStatus.Ok, db.SortedSetAdd(B($"s{k}"), new Members(members), scores, SortedSetAddFlags.None, out var added, out _));
+            Assert.Equal(count, added);
+        }
+
+        var snapshot = new RecordCapture();
+        var walk = primary.StartSnapshot();
+        while (!walk.IsComplete)
+        {
+            walk.Step(2, snapshot);
+        }
+
+        using var replica = new Keyspace(Options(4));
+        foreach (var record in snapshot.All)
+        {
+            Assert.Equal(StorageStatus.Ok, replica.Apply(record));
+        }
+
+        Assert.Equal(State(primary), State(replica));
+        Assert.Equal("listpack", replica[0].EncodingOf(B("s0")));
+        Assert.Equal("skiplist", replica[0].EncodingOf(B("s5")));
+        replica.CheckIntegrity();
     }
 
     private static SortedDictionary<string, string> State(Keyspace keyspace)

@@ -71,6 +71,7 @@ public class SortedSetTreeTests
         }
 
         Assert.Equal(sorted.Count, tree.Count);
+        Assert.Equal(tree.RecountBytes(), tree.ByteSize);
         Assert.Equal(sorted, Walk(tree, 0, tree.Count - 1, reverse: false));
         Assert.Equal(Enumerable.Reverse(sorted), Walk(tree, 0, tree.Count - 1, reverse: true));
         for (var i = 0; i < 500; i++)
@@ -91,12 +92,14 @@ public class SortedSetTreeTests
         Assert.False(tree.Remove("absent"u8));
 
         var copy = tree.Clone();
+        Assert.Equal(copy.RecountBytes(), copy.ByteSize);
         Assert.Equal(sorted, Walk(copy, 0, copy.Count - 1, reverse: false));
         while (tree.Count > 0)
         {
             tree.RemoveAt(tree.Count - 1);
         }
 
+        Assert.Equal(tree.RecountBytes(), tree.ByteSize);
         Assert.Equal(sorted.Count, copy.Count);
         Assert.Equal(sorted[^1], Walk(copy, copy.Count - 1, copy.Count - 1, reverse: false)[0]);
     }
