@@ -86,4 +86,15 @@ public partial class SortedSetCommandsTests
         Assert.Equal(new object?[] { "a" }, Array(await client.CallAsync("COMMAND", "GETKEYS", "ZMPOP", "1", "a", "MIN")));
         Assert.Equal(new object?[] { "d", "s" }, Array(await client.CallAsync("COMMAND", "GETKEYS", "ZRANGESTORE", "d", "s", "0", "1")));
     }
+
+    [Fact]
+    public async Task CommandDocsPlaceSortedSetCommandsInTheirGroup()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var client = await node.ConnectAsync();
+        var reply = Array(await client.CallAsync("COMMAND", "DOCS", "zmpop"));
+        var doc = Array(reply[1]);
+        Assert.Equal("sorted-set", doc[System.Array.IndexOf(doc, "group") + 1]);
+        Assert.Equal("7.0.0", doc[System.Array.IndexOf(doc, "since") + 1]);
+    }
 }
