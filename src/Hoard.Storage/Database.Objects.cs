@@ -154,6 +154,7 @@ public sealed unsafe partial class Database
     internal StorageStatus ApplyObjectOperation(ReadOnlySpan<byte> key, RecordValueType type, byte operation, ReadOnlySpan<byte> payload, bool replicate) => type switch
     {
         RecordValueType.Set => ApplySetOperation(key, operation, payload, replicate),
+        RecordValueType.SortedSet => ApplySortedSetOperation(key, operation, payload, replicate),
         _ => throw new InvalidDataException($"{type} values have no operation {operation} (database {Index}, {payload.Length} bytes, replicate {replicate})."),
     };
 }

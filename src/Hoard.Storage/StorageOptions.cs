@@ -27,6 +27,12 @@ public sealed class StorageOptions
     /// <summary>Longest member a set keeps in the listpack encoding (<c>set-max-listpack-value</c>).</summary>
     public int SetMaxListpackValue { get; set; } = 64;
 
+    /// <summary>Largest number of members a sorted set keeps in the compact encoding (<c>zset-max-listpack-entries</c>).</summary>
+    public int ZSetMaxListpackEntries { get; set; } = 128;
+
+    /// <summary>Longest member a sorted set keeps in the compact encoding (<c>zset-max-listpack-value</c>).</summary>
+    public int ZSetMaxListpackValue { get; set; } = 64;
+
     /// <summary>Independent shards per keyspace (a power of two); more shards, less lock contention.</summary>
     public int Shards { get; init; } = 16;
 

@@ -6,6 +6,7 @@ using Hoard.Server.Commands.PubSub;
 using Hoard.Server.Commands.Replication;
 using Hoard.Server.Commands.Server;
 using Hoard.Server.Commands.Sets;
+using Hoard.Server.Commands.SortedSets;
 using Hoard.Server.Commands.Strings;
 using Hoard.Server.Commands.Transactions;
 
@@ -23,6 +24,7 @@ internal static class BuiltInCommands
         KeyCommands.Register(table);
         HashCommands.Register(table);
         SetCommands.Register(table);
+        SortedSetCommands.Register(table);
         ServerCommands.Register(table);
         CommandCommands.Register(table);
         ClusterCommands.Register(table);

@@ -83,6 +83,10 @@ public static class ConfigRegistry
             (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.SetMaxListpackEntries = x), Mutable: true);
         yield return new("set-max-listpack-value", (o, _) => Text(o.Storage.SetMaxListpackValue),
             (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.SetMaxListpackValue = x), Mutable: true);
+        yield return new("zset-max-listpack-entries", (o, _) => Text(o.Storage.ZSetMaxListpackEntries),
+            (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.ZSetMaxListpackEntries = x), Mutable: true);
+        yield return new("zset-max-listpack-value", (o, _) => Text(o.Storage.ZSetMaxListpackValue),
+            (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.ZSetMaxListpackValue = x), Mutable: true);
         yield return new("proto-max-bulk-len", (o, _) => Text(o.ProtoMaxBulkLength), (o, s, v) => Memory(v, 1 << 20, x =>
         {
             o.ProtoMaxBulkLength = x;
@@ -202,6 +206,8 @@ public static class ConfigRegistry
         SetMaxIntsetEntries = s.SetMaxIntsetEntries,
         SetMaxListpackEntries = s.SetMaxListpackEntries,
         SetMaxListpackValue = s.SetMaxListpackValue,
+        ZSetMaxListpackEntries = s.ZSetMaxListpackEntries,
+        ZSetMaxListpackValue = s.ZSetMaxListpackValue,
         Shards = s.Shards,
         SegmentSize = s.SegmentSize,
         S3FifoSmallRatio = s.S3FifoSmallRatio,

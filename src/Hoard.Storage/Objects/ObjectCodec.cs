@@ -10,6 +10,7 @@ internal static class ObjectCodec
     public static StoredObject FromPacked(RecordValueType type, ReadOnlySpan<byte> packed, StorageOptions options) => type switch
     {
         RecordValueType.Set => Sets.SetObject.FromPacked(packed, options),
+        RecordValueType.SortedSet => SortedSets.SortedSetObject.FromPacked(packed, options),
         _ => throw new InvalidDataException($"A {type} value cannot be stored yet ({packed.Length} bytes, {options.HashMaxListpackEntries})."),
     };
 }

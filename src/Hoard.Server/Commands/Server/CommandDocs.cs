@@ -97,6 +97,14 @@ internal static class CommandDocs
         Add("transactions", "1.2.0", "multi", "exec");
         Add("transactions", "2.0.0", "discard");
         Add("transactions", "2.2.0", "watch", "unwatch");
+        Add("sorted-set", "1.2.0", "zadd", "zincrby", "zrem", "zrange", "zrevrange", "zrangebyscore", "zcard", "zscore", "zremrangebyscore");
+        Add("sorted-set", "2.0.0", "zunionstore", "zinterstore", "zrank", "zrevrank", "zremrangebyrank", "zcount");
+        Add("sorted-set", "2.2.0", "zrevrangebyscore");
+        Add("sorted-set", "2.8.0", "zscan");
+        Add("sorted-set", "2.8.9", "zrangebylex", "zrevrangebylex", "zlexcount", "zremrangebylex");
+        Add("sorted-set", "5.0.0", "zpopmin", "zpopmax");
+        Add("sorted-set", "6.2.0", "zmscore", "zrandmember", "zunion", "zinter", "zdiff", "zdiffstore", "zrangestore");
+        Add("sorted-set", "7.0.0", "zmpop", "zintercard");
         Add("server", "1.0.0", "info", "dbsize", "flushdb", "flushall", "lastsave", "shutdown", "monitor", "save", "bgsave");
         Add("server", "2.0.0", "config", "config|get", "config|set", "config|resetstat");
         Add("server", "2.8.0", "config|rewrite");
