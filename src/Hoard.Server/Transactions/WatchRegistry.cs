@@ -134,7 +134,7 @@ internal sealed class WatchRegistry : IKeyspaceObserver
     /// <inheritdoc/>
     public void OnKeyEvent(KeyEvent kind, int database, ReadOnlySpan<byte> key)
     {
-        if (Volatile.Read(ref _count) == 0)
+        if (Volatile.Read(ref _count) == 0 || kind == KeyEvent.Missed)
         {
             return;
         }
