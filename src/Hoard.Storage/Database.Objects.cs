@@ -153,6 +153,7 @@ public sealed unsafe partial class Database
     /// <exception cref="InvalidDataException">The operation or its payload is unknown or malformed.</exception>
     internal StorageStatus ApplyObjectOperation(ReadOnlySpan<byte> key, RecordValueType type, byte operation, ReadOnlySpan<byte> payload, bool replicate) => type switch
     {
+        RecordValueType.List => ApplyListOperation(key, operation, payload, replicate),
         _ => throw new InvalidDataException($"{type} values have no operation {operation} (database {Index}, {payload.Length} bytes, replicate {replicate})."),
     };
 }

@@ -9,6 +9,7 @@ internal static class ObjectCodec
     /// <exception cref="InvalidDataException">The packed form is malformed or empty, or the type has no object form.</exception>
     public static StoredObject FromPacked(RecordValueType type, ReadOnlySpan<byte> packed, StorageOptions options) => type switch
     {
+        RecordValueType.List => Lists.ListObject.FromPacked(packed, options.ListMaxListpackSize),
         _ => throw new InvalidDataException($"A {type} value cannot be stored yet ({packed.Length} bytes, {options.HashMaxListpackEntries})."),
     };
 }
