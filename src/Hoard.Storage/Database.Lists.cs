@@ -126,7 +126,7 @@ public sealed unsafe partial class Database
         }
     }
 
-    /// <summary>LRANGE: the elements from <paramref name="start"/> to <paramref name="stop"/> (negative from the end) into <paramref name="sink"/>.</summary>
+    /// <summary>LRANGE (Ok and no element for a missing key): the elements from <paramref name="start"/> to <paramref name="stop"/> (negative from the end) into <paramref name="sink"/>.</summary>
     public StorageStatus ListRange<TSink>(ReadOnlySpan<byte> key, long start, long stop, ref TSink sink)
         where TSink : ICountedSink, allows ref struct
     {
@@ -139,6 +139,7 @@ public sealed unsafe partial class Database
                 if (status == StorageStatus.NotFound)
                 {
                     sink.Start(0);
+                    return StorageStatus.Ok;
                 }
 
                 return status;

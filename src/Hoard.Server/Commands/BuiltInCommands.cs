@@ -20,6 +20,7 @@ internal static class BuiltInCommands
         StringCommands.Register(table);
         KeyCommands.Register(table);
         HashCommands.Register(table);
+        Commands.Lists.ListCommands.Register(table);
         ServerCommands.Register(table);
         CommandCommands.Register(table);
         ClusterCommands.Register(table);

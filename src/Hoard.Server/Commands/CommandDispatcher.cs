@@ -100,6 +100,12 @@ public sealed class CommandDispatcher
             }
         }
 
+        if (_server.Blocking.HasReady)
+        {
+            // Keys this command (or another) made ready for blocked clients are served before this reply goes.
+            _server.Blocking.ServeReady();
+        }
+
         if (session.Tracking.Flags != Tracking.TrackingFlags.None)
         {
             _server.Tracking.AfterCommand(session, definition, command);

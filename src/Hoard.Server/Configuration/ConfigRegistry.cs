@@ -77,6 +77,8 @@ public static class ConfigRegistry
             (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.HashMaxListpackEntries = x), Mutable: true);
         yield return new("hash-max-listpack-value", (o, _) => Text(o.Storage.HashMaxListpackValue),
             (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.HashMaxListpackValue = x), Mutable: true);
+        yield return new("list-max-listpack-size", (o, _) => Text(o.Storage.ListMaxListpackSize),
+            (o, _, v) => Int(v, int.MinValue, int.MaxValue, x => o.Storage.ListMaxListpackSize = x), Mutable: true);
         yield return new("proto-max-bulk-len", (o, _) => Text(o.ProtoMaxBulkLength), (o, s, v) => Memory(v, 1 << 20, x =>
         {
             o.ProtoMaxBulkLength = x;
@@ -193,6 +195,7 @@ public static class ConfigRegistry
         Policy = s.Policy,
         HashMaxListpackEntries = s.HashMaxListpackEntries,
         HashMaxListpackValue = s.HashMaxListpackValue,
+        ListMaxListpackSize = s.ListMaxListpackSize,
         Shards = s.Shards,
         SegmentSize = s.SegmentSize,
         S3FifoSmallRatio = s.S3FifoSmallRatio,
