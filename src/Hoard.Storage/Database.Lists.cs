@@ -36,7 +36,7 @@ public sealed unsafe partial class Database
             reserve += ListObject.EntrySize(elements[i].Length);
         }
 
-        var status = BeginObjectWrite<ListObject>(k, key, reserve, out var slot, out var list, out var sizeBefore);
+        var status = BeginObjectWrite<ListObject>(k, key, reserve, out var slot, out var list, out var sizeBefore, expire: replicate);
         if (status != StorageStatus.Ok)
         {
             return status;
@@ -87,7 +87,7 @@ public sealed unsafe partial class Database
     private static StorageStatus PopLocked<TSink>(KeyRef k, ReadOnlySpan<byte> key, bool left, long count, ref TSink sink, bool replicate)
         where TSink : ICountedSink, allows ref struct
     {
-        var status = BeginObjectWrite<ListObject>(k, key, 0, out var slot, out var list, out var sizeBefore);
+        var status = BeginObjectWrite<ListObject>(k, key, 0, out var slot, out var list, out var sizeBefore, expire: replicate);
         if (status != StorageStatus.Ok)
         {
             return status;
@@ -187,7 +187,7 @@ public sealed unsafe partial class Database
     private StorageStatus SetLocked(KeyRef k, ReadOnlySpan<byte> key, long index, ReadOnlySpan<byte> element, bool replicate)
     {
         var reserve = ListObject.EntrySize(element.Length) + ListWriteSlack;
-        var status = BeginObjectWrite<ListObject>(k, key, reserve, out var slot, out var list, out var sizeBefore);
+        var status = BeginObjectWrite<ListObject>(k, key, reserve, out var slot, out var list, out var sizeBefore, expire: replicate);
         if (status != StorageStatus.Ok)
         {
             return status;
@@ -201,7 +201,7 @@ public sealed unsafe partial class Database
 
         var at = index < 0 ? index + list.Count : index;
         list.Fill = _keyspace.Options.ListMaxListpackSize;
-        if (!list.Set(at, element))
+        if (at < 0 || !list.Set(at, element))
         {
             CancelObjectWrite(k, reserve);
             return StorageStatus.NotApplied;
@@ -227,7 +227,7 @@ public sealed unsafe partial class Database
     {
         length = 0;
         var reserve = ListObject.EntrySize(element.Length) + ListWriteSlack;
-        var status = BeginObjectWrite<ListObject>(k, key, reserve, out var slot, out var list, out var sizeBefore);
+        var status = BeginObjectWrite<ListObject>(k, key, reserve, out var slot, out var list, out var sizeBefore, expire: replicate);
         if (status != StorageStatus.Ok || list is null)
         {
             if (status == StorageStatus.Ok)
@@ -264,7 +264,7 @@ public sealed unsafe partial class Database
     private static StorageStatus RemoveLocked(KeyRef k, ReadOnlySpan<byte> key, long count, ReadOnlySpan<byte> element, bool replicate, out long removed)
     {
         removed = 0;
-        var status = BeginObjectWrite<ListObject>(k, key, 0, out var slot, out var list, out var sizeBefore);
+        var status = BeginObjectWrite<ListObject>(k, key, 0, out var slot, out var list, out var sizeBefore, expire: replicate);
         if (status != StorageStatus.Ok || list is null)
         {
             return status;
@@ -291,7 +291,7 @@ public sealed unsafe partial class Database
 
     private static StorageStatus TrimLocked(KeyRef k, ReadOnlySpan<byte> key, long start, long stop, bool replicate)
     {
-        var status = BeginObjectWrite<ListObject>(k, key, 0, out var slot, out var list, out var sizeBefore);
+        var status = BeginObjectWrite<ListObject>(k, key, 0, out var slot, out var list, out var sizeBefore, expire: replicate);
         if (status != StorageStatus.Ok || list is null)
         {
             return status;

@@ -35,18 +35,21 @@ internal sealed partial class ListObject
         return p;
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// An independent copy with the same arrays' sizes, so its <see cref="ByteSize"/> is the original's (COPY and
+    /// RENAME count the copy as the bytes they reserved for it).
+    /// </summary>
     public override StoredObject Clone()
     {
-        var copy = new ListObject(Fill) { _quick = _quick };
+        var copy = (ListObject)MemberwiseClone();
+        copy._chunks = (Chunk[])_chunks.Clone();
         for (var i = 0; i < _chunkCount; i++)
         {
-            ref var c = ref At(i);
-            var buffer = c.Buffer.AsSpan(c.Start, c.Used).ToArray();
-            copy.InsertChunk(i, new Chunk { Buffer = buffer, Start = 0, End = buffer.Length, Count = c.Count });
+            ref var c = ref copy.At(i);
+            c.Buffer = (byte[])c.Buffer.Clone();
         }
 
-        copy._count = _count;
+        copy._tailOffsets = (int[]?)_tailOffsets?.Clone();
         return copy;
     }
 
