@@ -171,4 +171,26 @@ public class BlockingListCommandsTests
         Assert.Equal(0L, await pusher.ReadAsync());
         Assert.Equal(new object?[] { "l", "x" }, Assert.IsType<object?[]>(await waiter.ReadAsync()));
     }
+
+    [Fact]
+    public async Task ClientUnblockEndsAWaitAsATimeoutOrAnError()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var waiter = await node.ConnectAsync();
+        await using var admin = await node.ConnectAsync();
+        var id = (long)(await waiter.CallAsync("CLIENT", "ID"))!;
+        await waiter.SendAsync("BLPOP", "l", "0");
+        await WaitForBlockedAsync(node, 1);
+        Assert.Equal(1L, await admin.CallAsync("CLIENT", "UNBLOCK", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Null(await waiter.ReadAsync());
+        Assert.Equal(0L, await admin.CallAsync("CLIENT", "UNBLOCK", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        await waiter.SendAsync("BLMOVE", "l", "d", "LEFT", "LEFT", "0");
+        await WaitForBlockedAsync(node, 1);
+        Assert.Equal(1L, await admin.CallAsync("CLIENT", "UNBLOCK", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "ERROR"));
+        Assert.Equal("UNBLOCKED client unblocked via CLIENT UNBLOCK", Error(await waiter.ReadAsync()));
+        Assert.Equal("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR", Error(await admin.CallAsync("CLIENT", "UNBLOCK", "1", "FOO")));
+        Assert.Equal("ERR value is not an integer or out of range", Error(await admin.CallAsync("CLIENT", "UNBLOCK", "abc")));
+        Assert.Equal("PONG", await waiter.CallAsync("PING"));
+    }
 }
