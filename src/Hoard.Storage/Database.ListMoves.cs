@@ -124,9 +124,12 @@ public sealed unsafe partial class Database
         {
             list.Pop(fromLeft, ref element);
             list.Push(element.Span, toLeft);
-            k.Shard.ObjectChanged(slot, (byte)(fromLeft ? ListOperation.PopLeft : ListOperation.PopRight), ListPayload.Count(1), replicate: true);
-            EndObjectWrite(k, slot, list, before, ListWriteSlack, (byte)(toLeft ? ListOperation.PushLeft : ListOperation.PushRight),
+
+            // Recorded push first: replayed pop first, a one-element list would be emptied (deleting the key and its TTL).
+            k.Shard.ObjectChanged(slot, (byte)(toLeft ? ListOperation.PushLeft : ListOperation.PushRight),
                 new ElementsPayload<SpanElements>(new SpanElements(element.Span)), replicate: true);
+            EndObjectWrite(k, slot, list, before, ListWriteSlack, (byte)(fromLeft ? ListOperation.PopLeft : ListOperation.PopRight),
+                ListPayload.Count(1), replicate: true);
             sink.Write(element.Span);
             return StorageStatus.Ok;
         }

@@ -21,11 +21,10 @@ internal sealed partial class ListObject
             removed += gone;
             if (At(chunk).Count == 0)
             {
+                // The chunks after it move down by one: forward, the next one takes its position; backward, the next
+                // one (the one before it) is again _chunkCount - 1 - step.
                 RemoveChunk(chunk);
-                if (!backward)
-                {
-                    continue; // the next chunk moved into this position
-                }
+                continue;
             }
 
             step++;

@@ -38,6 +38,8 @@ public class ListObjectModelTests
     [InlineData(-1)]
     [InlineData(-2)]
     [InlineData(4)]
+    [InlineData(3)]
+    [InlineData(1)]
     public void Random_operation_sequences_agree_with_a_list_model(int fill)
     {
         GenOp.Array[20, 300].Sample(ops => Run(ops, fill), iter: 300, print: ops => string.Join("\n", ops.Select(o => o.ToString())));
