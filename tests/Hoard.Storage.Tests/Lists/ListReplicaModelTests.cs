@@ -10,7 +10,7 @@ namespace Hoard.Storage.Tests.Lists;
 
 /// <summary>
 /// A primary runs random list commands (every list write, LMOVE across shards and onto itself) mixed with generic key
-/// writes (DEL, RENAME, COPY, SET, FLUSHDB, a moving clock; not EXPIRE on lists: see docs/data-types.md, Lists); a replica applying its stream in order must end
+/// writes (DEL, RENAME, COPY, SET, EXPIRE, FLUSHDB, a moving clock); a replica applying its stream in order must end
 /// holding the same keys and lists — sequentially, under eviction, and with concurrent writers.
 /// </summary>
 /// <remarks>The replica applies
@@ -40,7 +40,7 @@ public class ListReplicaModelTests
 
     private static readonly Gen<RandomWrites.Op> GenGeneric = RandomWrites.Ops(swaps: false)
         .Where(o => o.Kind is RandomWrites.Kind.Delete or RandomWrites.Kind.Rename or RandomWrites.Kind.Copy or RandomWrites.Kind.Set
-            or RandomWrites.Kind.Advance or RandomWrites.Kind.Flush or RandomWrites.Kind.Persist
+            or RandomWrites.Kind.ExpireAt or RandomWrites.Kind.Advance or RandomWrites.Kind.Flush or RandomWrites.Kind.Persist
             or RandomWrites.Kind.ActiveExpire)
         .Select(o => o with { Key = o.Key % Keys, Key2 = o.Key2 % Keys });
 
