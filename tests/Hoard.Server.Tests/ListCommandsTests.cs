@@ -275,8 +275,13 @@ public class ListCommandsTests
 
         var corrupt = (byte[])payload.Clone();
         corrupt[3] ^= 0x55;
-        var reply = await client.CallAsync("RESTORE", "bad", "0", corrupt);
-        Assert.StartsWith("ERR", Error(reply));
+        Assert.Equal("ERR DUMP payload version or checksum are wrong", Error(await client.CallAsync("RESTORE", "bad", "0", corrupt)));
+
+        // A well-formed payload whose list is not: its count claims more elements than follow, or none.
+        var malformed = Commands.Keys.DumpPayload.Encode(Storage.Replication.RecordValueType.List, [3, 1, (byte)'a']);
+        Assert.Equal("ERR Bad data format", Error(await client.CallAsync("RESTORE", "bad", "0", malformed)));
+        var empty = Commands.Keys.DumpPayload.Encode(Storage.Replication.RecordValueType.List, [0]);
+        Assert.Equal("ERR Bad data format", Error(await client.CallAsync("RESTORE", "bad", "0", empty)));
         Assert.Equal(0L, await client.CallAsync("EXISTS", "bad"));
     }
 
