@@ -64,12 +64,16 @@ public sealed class HoardServer : IAsyncDisposable
         Notifications.Configure(options.NotifyKeyspaceEvents);
         Tracking = new TrackingHub(this) { MaxKeys = options.TrackingTableMaxKeys };
         Watches = new Transactions.WatchRegistry(this);
+        Blocking = new Blocking.BlockingHub(this, options.Storage.Databases);
         Metrics = new ServerMetrics(this);
         Replication = new ReplicationManager(this, _loggers);
         WritePause = new WritePause(this, _logger, _stopping.Token);
         MigrateHold = new MigrateHold(this);
         SlotProxy = new Cluster.Moves.SlotProxy(this);
     }
+
+    /// <summary>Clients blocked on keys (BLPOP and the other blocking commands).</summary>
+    public Blocking.BlockingHub Blocking { get; }
 
     /// <summary>Runs commands on slots this node handed over moments ago at their new owner (cluster mode).</summary>
     internal Cluster.Moves.SlotProxy SlotProxy { get; }

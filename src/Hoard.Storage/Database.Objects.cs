@@ -39,8 +39,10 @@ public sealed unsafe partial class Database
     /// Starts a write: reserves <paramref name="reserve"/> bytes, then finds the key. Ok with its object, or with
     /// <paramref name="obj"/> null when the key is missing; WrongType or OutOfMemory with nothing reserved.
     /// <paramref name="sizeBefore"/> is the object's size now (0 when missing), for <see cref="EndObjectWrite{TPayload}"/>.
+    /// With <paramref name="expire"/> false (applying a record) a key whose TTL passed by this node's clock is still found.
     /// </summary>
-    private static StorageStatus BeginObjectWrite<T>(KeyRef k, ReadOnlySpan<byte> key, long reserve, out ulong* slot, out T? obj, out long sizeBefore)
+    private static StorageStatus BeginObjectWrite<T>(KeyRef k, ReadOnlySpan<byte> key, long reserve, out ulong* slot, out T? obj, out long sizeBefore,
+        bool expire = true)
         where T : StoredObject
     {
         obj = null;
@@ -51,7 +53,7 @@ public sealed unsafe partial class Database
             return StorageStatus.OutOfMemory;
         }
 
-        slot = k.Shard.Find(key, k.Db, k.Hash);
+        slot = expire ? k.Shard.Find(key, k.Db, k.Hash) : k.Shard.FindUnexpired(key, k.Db, k.Hash);
         if (slot == null)
         {
             return StorageStatus.Ok;
@@ -155,6 +157,7 @@ public sealed unsafe partial class Database
     {
         RecordValueType.Set => ApplySetOperation(key, operation, payload, replicate),
         RecordValueType.SortedSet => ApplySortedSetOperation(key, operation, payload, replicate),
+        RecordValueType.List => ApplyListOperation(key, operation, payload, replicate),
         _ => throw new InvalidDataException($"{type} values have no operation {operation} (database {Index}, {payload.Length} bytes, replicate {replicate})."),
     };
 }

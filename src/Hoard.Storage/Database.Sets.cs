@@ -157,7 +157,7 @@ public sealed unsafe partial class Database
     {
         added = 0;
         var options = _keyspace.Options;
-        var status = BeginObjectWrite<SetObject>(k, key, reserve, out var slot, out var set, out var sizeBefore);
+        var status = BeginObjectWrite<SetObject>(k, key, reserve, out var slot, out var set, out var sizeBefore, expire: replicate);
         if (status != StorageStatus.Ok)
         {
             return status;
@@ -192,7 +192,7 @@ public sealed unsafe partial class Database
         where TElements : IElements, allows ref struct
     {
         removed = 0;
-        var status = BeginObjectWrite<SetObject>(k, key, 0, out var slot, out var set, out var sizeBefore);
+        var status = BeginObjectWrite<SetObject>(k, key, 0, out var slot, out var set, out var sizeBefore, expire: replicate);
         if (status != StorageStatus.Ok || set == null)
         {
             return status;

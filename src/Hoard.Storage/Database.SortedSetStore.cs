@@ -38,12 +38,12 @@ public sealed unsafe partial class Database
         var k = new KeyRef(this, key);
         lock (k.Shard.Gate)
         {
-            var status = BeginObjectWrite<SortedSetObject>(k, key, payload.Length * 2L, out var slot, out var set, out var sizeBefore);
+            var status = BeginObjectWrite<SortedSetObject>(k, key, payload.Length * 2L, out var slot, out var set, out var sizeBefore, expire: replicate);
             if (status == StorageStatus.WrongType)
             {
                 // The writer's key is a sorted set: a copy of another type is stale.
                 DeleteIfPresent(k, key, replicate);
-                status = BeginObjectWrite(k, key, payload.Length * 2L, out slot, out set, out sizeBefore);
+                status = BeginObjectWrite(k, key, payload.Length * 2L, out slot, out set, out sizeBefore, expire: replicate);
             }
 
             if (status != StorageStatus.Ok)

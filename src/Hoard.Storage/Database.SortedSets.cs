@@ -41,7 +41,7 @@ public sealed unsafe partial class Database
             reserve += members[i].Length + SortedSetMemberReserve;
         }
 
-        var status = BeginObjectWrite<SortedSetObject>(k, key, reserve, out var slot, out var set, out var sizeBefore);
+        var status = BeginObjectWrite<SortedSetObject>(k, key, reserve, out var slot, out var set, out var sizeBefore, expire: replicate);
         if (status != StorageStatus.Ok)
         {
             return status;
@@ -141,7 +141,7 @@ public sealed unsafe partial class Database
         where TElements : IElements, allows ref struct
     {
         removed = 0;
-        var status = BeginObjectWrite<SortedSetObject>(k, key, 0, out var slot, out var set, out var sizeBefore);
+        var status = BeginObjectWrite<SortedSetObject>(k, key, 0, out var slot, out var set, out var sizeBefore, expire: replicate);
         if (status != StorageStatus.Ok || set == null)
         {
             return status;

@@ -33,6 +33,12 @@ public sealed class StorageOptions
     /// <summary>Longest member a sorted set keeps in the compact encoding (<c>zset-max-listpack-value</c>).</summary>
     public int ZSetMaxListpackValue { get; set; } = 64;
 
+    /// <summary>
+    /// Size of a list's packed chunk (<c>list-max-listpack-size</c>): negative, a byte limit (-1 4 KB, -2 8 KB, -3 16 KB,
+    /// -4 32 KB, -5 and below 64 KB); positive, an entry count. A list within one chunk reports <c>listpack</c>.
+    /// </summary>
+    public int ListMaxListpackSize { get; set; } = -2;
+
     /// <summary>Independent shards per keyspace (a power of two); more shards, less lock contention.</summary>
     public int Shards { get; init; } = 16;
 

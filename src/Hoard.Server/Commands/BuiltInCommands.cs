@@ -25,6 +25,7 @@ internal static class BuiltInCommands
         HashCommands.Register(table);
         SetCommands.Register(table);
         SortedSetCommands.Register(table);
+        Commands.Lists.ListCommands.Register(table);
         ServerCommands.Register(table);
         CommandCommands.Register(table);
         ClusterCommands.Register(table);

@@ -118,6 +118,12 @@ public sealed partial class CommandDispatcher
             }
         }
 
+        if (_server.Blocking.HasReady)
+        {
+            // Keys this command (or another) made ready for blocked clients are served before this reply goes.
+            _server.Blocking.ServeReady();
+        }
+
         _server.Notifications.Drain(); // events the command caused under a shard lock (a lazy expiry, an eviction)
         if (session.Tracking.Flags != Tracking.TrackingFlags.None)
         {

@@ -87,6 +87,8 @@ public static class ConfigRegistry
             (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.ZSetMaxListpackEntries = x), Mutable: true);
         yield return new("zset-max-listpack-value", (o, _) => Text(o.Storage.ZSetMaxListpackValue),
             (o, _, v) => Int(v, 0, int.MaxValue, x => o.Storage.ZSetMaxListpackValue = x), Mutable: true);
+        yield return new("list-max-listpack-size", (o, _) => Text(o.Storage.ListMaxListpackSize),
+            (o, _, v) => Int(v, int.MinValue, int.MaxValue, x => o.Storage.ListMaxListpackSize = x), Mutable: true);
         yield return new("proto-max-bulk-len", (o, _) => Text(o.ProtoMaxBulkLength), (o, s, v) => Memory(v, 1 << 20, x =>
         {
             o.ProtoMaxBulkLength = x;
@@ -208,6 +210,7 @@ public static class ConfigRegistry
         SetMaxListpackValue = s.SetMaxListpackValue,
         ZSetMaxListpackEntries = s.ZSetMaxListpackEntries,
         ZSetMaxListpackValue = s.ZSetMaxListpackValue,
+        ListMaxListpackSize = s.ListMaxListpackSize,
         Shards = s.Shards,
         SegmentSize = s.SegmentSize,
         S3FifoSmallRatio = s.S3FifoSmallRatio,

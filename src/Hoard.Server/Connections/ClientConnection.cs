@@ -95,7 +95,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
                         // A deferred reply may defer again (a write held by a pause meets the next pause).
                         while (Session.Deferred is not null)
                         {
-                            await WriteDeferredAsync().ConfigureAwait(false);
+                            await WriteDeferredAsync(token).ConfigureAwait(false);
                         }
 
                         var buffer = _input.Data;
@@ -132,7 +132,8 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
         }
         finally
         {
-            // No message may reach a closed connection: leave every channel, then stop the pump.
+            // No message may reach a closed connection: leave every channel and key queue, then stop the pump.
+            _server.Blocking.Unblock(Session, error: null, left: true);
             _server.PubSub.UnsubscribeAll(Session.Subscriptions);
             Session.Subscriptions.Target = null;
             _pushes.Writer.TryComplete();
@@ -287,12 +288,17 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
     }
 
     /// <summary>Waits for the reply a command deferred, if any, and writes it. Called with the output lock held.</summary>
-    private async Task WriteDeferredAsync()
+    private async Task WriteDeferredAsync(CancellationToken token)
     {
         var deferred = Session.Deferred!;
         DeferredReply reply;
         try
         {
+            if (!deferred.IsCompleted && _server.Blocking.IsBlocked(Session))
+            {
+                await WatchWhileBlockedAsync(deferred, token).ConfigureAwait(false);
+            }
+
             reply = await deferred.ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -307,6 +313,48 @@ internal sealed partial class ClientConnection : IAsyncDisposable, IPushTarget
         var writer = new RespWriter(_output, Session.Protocol);
         reply(ref writer);
         writer.Commit();
+    }
+
+    /// <summary>
+    /// While the client is blocked (BLPOP …) the read loop waits for the reply, not for the socket: a peek at the socket
+    /// notices a client that closed (or a server stopping) and takes it out of the key queues. A client that sends more
+    /// while blocked is not watched further; what it sent waits in the socket until the reply.
+    /// </summary>
+    private async Task WatchWhileBlockedAsync(Task deferred, CancellationToken token)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var probe = new byte[1];
+        var peek = _socket.ReceiveAsync(probe, SocketFlags.Peek, watching.Token).AsTask();
+        if (await Task.WhenAny(deferred, peek).ConfigureAwait(false) == peek)
+        {
+            bool gone;
+            try
+            {
+                gone = await peek.ConfigureAwait(false) == 0;
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                gone = true;
+            }
+
+            if (gone)
+            {
+                Session.CloseRequested = true;
+                _server.Blocking.Unblock(Session, error: null, left: true);
+            }
+
+            return;
+        }
+
+        await watching.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await peek.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // The peek was cancelled: the reply came first.
+        }
     }
 
     /// <summary>

@@ -97,6 +97,16 @@ internal sealed unsafe partial class Shard : IDisposable
         return slot != null && (*slot & KeyIndex.VolatileBit) != 0 && EntryAt(slot).ExpireAt <= _keyspace.NowMs();
     }
 
+    /// <summary>
+    /// Finds a key's entry even when its TTL has passed by this node's clock: a replica applying an operation record
+    /// applies it to the key the writer changed (the writer's delete of an expired key comes as its own record).
+    /// </summary>
+    public ulong* FindUnexpired(ReadOnlySpan<byte> key, int db, ulong hash)
+    {
+        ThrowIfDisposed();
+        return _index.Find(_store, key, db, KeyHash.Code(hash));
+    }
+
     /// <summary>A read: finds the key, counts a hit or miss and records the access for eviction.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong* Read(ReadOnlySpan<byte> key, int db, ulong hash)

@@ -11,6 +11,7 @@ internal static class ObjectCodec
     {
         RecordValueType.Set => Sets.SetObject.FromPacked(packed, options),
         RecordValueType.SortedSet => SortedSets.SortedSetObject.FromPacked(packed, options),
+        RecordValueType.List => Lists.ListObject.FromPacked(packed, options.ListMaxListpackSize),
         _ => throw new InvalidDataException($"A {type} value cannot be stored yet ({packed.Length} bytes, {options.HashMaxListpackEntries})."),
     };
 }

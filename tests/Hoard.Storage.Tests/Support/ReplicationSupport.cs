@@ -100,6 +100,7 @@ public static class KeyspaceState
         {
             ValueKind.String => Line(db.EncodingOf(B(key)) == "int" ? "int" : "string", expireAt, db.GetText(key)!),
             ValueKind.Hash => Line("hash", expireAt, Fields(anyFieldOrder ? [.. db.HGetAllText(key).Order()] : db.HGetAllText(key))),
+            ValueKind.List => Line("list", expireAt, string.Join(",", ListText.Range(db, key))),
             var other => Line(other.ToString(), expireAt, "?"),
         };
     }
@@ -113,6 +114,7 @@ public static class KeyspaceState
             RecordValueType.String => Line("string", record.ExpireAt, Encoding.UTF8.GetString(record.Value)),
             RecordValueType.Integer => Line("int", record.ExpireAt,
                 BinaryPrimitives.ReadInt64LittleEndian(record.Value).ToString(CultureInfo.InvariantCulture)),
+            RecordValueType.List => Line("list", record.ExpireAt, string.Join(",", Objects.PackedElements.ToArray(record.Value).Select(e => Encoding.UTF8.GetString(e)))),
             _ => Line("hash", record.ExpireAt, Fields(PackedFields(record.Value))),
         };
     }

@@ -19,7 +19,7 @@ internal static partial class ClientCommands
     private static readonly (string Name, int Arity)[] Subcommands =
     [
         ("ID", 2), ("INFO", 2), ("LIST", -2), ("KILL", -3), ("SETNAME", 3), ("GETNAME", 2), ("SETINFO", 4),
-        ("NO-EVICT", 3), ("NO-TOUCH", 3), ("TRACKING", -3), ("CACHING", 3), ("TRACKINGINFO", 2), ("GETREDIR", 2), ("HELP", 2),
+        ("NO-EVICT", 3), ("NO-TOUCH", 3), ("TRACKING", -3), ("CACHING", 3), ("TRACKINGINFO", 2), ("GETREDIR", 2), ("UNBLOCK", -3), ("HELP", 2),
     ];
 
     private static readonly string[] HelpLines =
@@ -58,6 +58,8 @@ internal static partial class ClientCommands
         "    Report this connection's tracking flags, redirect and prefixes.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
         "SETINFO <option> <value>",
         "    Set client meta attr. Options are:",
         "    * LIB-NAME: the client lib name.",
@@ -113,6 +115,10 @@ internal static partial class ClientCommands
         else if (c.Is(1, "KILL"u8) && c.Count >= 3)
         {
             Kill(ref c);
+        }
+        else if (c.Is(1, "UNBLOCK"u8) && c.Count is 3 or 4)
+        {
+            Unblock(ref c);
         }
         else if (c.Is(1, "SETNAME"u8) && c.Count == 3)
         {

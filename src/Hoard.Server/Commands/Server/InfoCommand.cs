@@ -126,7 +126,7 @@ internal static class InfoCommand
         Line(text, "connected_clients", server.ConnectedClients);
         Line(text, "cluster_connections", 0);
         Line(text, "maxclients", Setting(server, "maxclients"));
-        Line(text, "blocked_clients", 0);
+        Line(text, "blocked_clients", server.Blocking.BlockedClients);
         Line(text, "tracking_clients", server.Tracking.Clients);
         Line(text, "clients_in_timeout_table", 0);
         Line(text, "total_blocking_keys", 0);
