@@ -133,11 +133,11 @@ public sealed unsafe partial class Database
         var k = new KeyRef(this, key);
         lock (k.Shard.Gate)
         {
-            return RemoveMembers(k, key, members, replicate: true, out removed);
+            return RemoveSortedSetMembers(k, key, members, replicate: true, out removed);
         }
     }
 
-    private static StorageStatus RemoveMembers<TElements>(KeyRef k, ReadOnlySpan<byte> key, TElements members, bool replicate, out long removed)
+    private static StorageStatus RemoveSortedSetMembers<TElements>(KeyRef k, ReadOnlySpan<byte> key, TElements members, bool replicate, out long removed)
         where TElements : IElements, allows ref struct
     {
         removed = 0;

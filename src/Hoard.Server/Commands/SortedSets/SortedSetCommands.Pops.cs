@@ -61,51 +61,12 @@ internal static partial class SortedSetCommands
 
     private static void ZMPop(ref CommandContext c)
     {
-        if (!Arguments.TryParseInt64(c[1], out var numKeys) || numKeys <= 0)
+        if (!TryParseMultiPop(ref c, 1, out var keys, out var max, out var count))
         {
-            c.Writer.WriteError("ERR numkeys should be greater than 0"u8);
             return;
         }
 
-        var where = 2 + numKeys;
-        if (numKeys > c.Count - 3)
-        {
-            c.Writer.WriteError(Errors.Syntax);
-            return;
-        }
-
-        bool max;
-        if (c.Is((int)where, "MIN"u8))
-        {
-            max = false;
-        }
-        else if (c.Is((int)where, "MAX"u8))
-        {
-            max = true;
-        }
-        else
-        {
-            c.Writer.WriteError(Errors.Syntax);
-            return;
-        }
-
-        long count = 1;
-        var j = (int)where + 1;
-        if (j < c.Count)
-        {
-            if (c.Count - j != 2 || !c.Is(j, "COUNT"u8))
-            {
-                c.Writer.WriteError(Errors.Syntax);
-                return;
-            }
-
-            if (!Arguments.TryParseInt64(c[j + 1], out count) || count <= 0)
-            {
-                c.Writer.WriteError("ERR count should be greater than 0"u8);
-                return;
-            }
-        }
-
+        var where = 2 + keys;
         for (var i = 2; i < where; i++)
         {
             var reply = new ScoredReply(c.Writer.Version, ScoredShape.Pairs);
@@ -130,6 +91,62 @@ internal static partial class SortedSetCommands
         }
 
         c.Writer.WriteNullArray();
+    }
+
+    /// <summary>
+    /// ZMPOP's and BZMPOP's <c>numkeys key … MIN|MAX [COUNT count]</c> from argument <paramref name="numKeysAt"/> on;
+    /// false after writing Redis's error.
+    /// </summary>
+    private static bool TryParseMultiPop(ref CommandContext c, int numKeysAt, out int keys, out bool max, out long count)
+    {
+        keys = 0;
+        max = false;
+        count = 1;
+        if (!Arguments.TryParseInt64(c[numKeysAt], out var numKeys) || numKeys <= 0)
+        {
+            c.Writer.WriteError("ERR numkeys should be greater than 0"u8);
+            return false;
+        }
+
+        if (numKeys > c.Count - numKeysAt - 2)
+        {
+            c.Writer.WriteError(Errors.Syntax);
+            return false;
+        }
+
+        keys = (int)numKeys;
+        var where = numKeysAt + 1 + keys;
+        if (c.Is(where, "MIN"u8))
+        {
+            max = false;
+        }
+        else if (c.Is(where, "MAX"u8))
+        {
+            max = true;
+        }
+        else
+        {
+            c.Writer.WriteError(Errors.Syntax);
+            return false;
+        }
+
+        var j = where + 1;
+        if (j < c.Count)
+        {
+            if (c.Count - j != 2 || !c.Is(j, "COUNT"u8))
+            {
+                c.Writer.WriteError(Errors.Syntax);
+                return false;
+            }
+
+            if (!Arguments.TryParseInt64(c[j + 1], out count) || count <= 0)
+            {
+                c.Writer.WriteError("ERR count should be greater than 0"u8);
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void ZRandMember(ref CommandContext c)

@@ -26,6 +26,7 @@ internal static partial class SortedSetCommands
         table.Add(new("zrevrank", -3, read, 1, 1, 1, ZRevRank, "Returns the index of a member in a sorted set ordered by descending scores."));
         RegisterRanges(table);
         RegisterPops(table);
+        RegisterBlocking(table);
         RegisterAlgebra(table);
     }
 
