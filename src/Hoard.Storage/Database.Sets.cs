@@ -28,7 +28,7 @@ public sealed unsafe partial class Database
         var k = new KeyRef(this, key);
         lock (k.Shard.Gate)
         {
-            return RemoveMembers(k, key, members, replicate: true, out removed);
+            return RemoveSetMembers(k, key, members, replicate: true, out removed);
         }
     }
 
@@ -113,7 +113,7 @@ public sealed unsafe partial class Database
                 }
 
                 var one = new OneElement(member);
-                RemoveMembers(from, source, one, replicate: true, out _);
+                RemoveSetMembers(from, source, one, replicate: true, out _);
 
                 // SMOVE is not refused for memory (Redis does not flag it deny-oom): nothing is reserved. Should the
                 // destination still fail to take the member (no room for a new key), the source gets it back.
@@ -146,7 +146,7 @@ public sealed unsafe partial class Database
             return (SetOperation)operation switch
             {
                 SetOperation.Add => AddMembers(k, key, members, SetObject.EstimateGrowth(members), replicate, out _),
-                SetOperation.Remove => RemoveMembers(k, key, members, replicate, out _),
+                SetOperation.Remove => RemoveSetMembers(k, key, members, replicate, out _),
                 _ => throw new InvalidDataException($"Set values have no operation {operation}."),
             };
         }
@@ -188,7 +188,7 @@ public sealed unsafe partial class Database
         return StorageStatus.Ok;
     }
 
-    private static StorageStatus RemoveMembers<TElements>(KeyRef k, ReadOnlySpan<byte> key, in TElements members, bool replicate, out long removed)
+    private static StorageStatus RemoveSetMembers<TElements>(KeyRef k, ReadOnlySpan<byte> key, in TElements members, bool replicate, out long removed)
         where TElements : IElements, allows ref struct
     {
         removed = 0;
