@@ -120,13 +120,17 @@ public sealed unsafe partial class Database
         }
     }
 
-    private static void DeleteIfPresent(KeyRef k, ReadOnlySpan<byte> key, bool replicate)
+    /// <summary>Deletes the key if it is there; true when it was.</summary>
+    private static bool DeleteIfPresent(KeyRef k, ReadOnlySpan<byte> key, bool replicate)
     {
         var slot = k.Shard.Find(key, k.Db, k.Hash);
-        if (slot != null)
+        if (slot == null)
         {
-            k.Shard.Remove(slot, KeyEvent.Deleted, replicate: replicate);
+            return false;
         }
+
+        k.Shard.Remove(slot, KeyEvent.Deleted, replicate: replicate);
+        return true;
     }
 
     private static StorageStatus PlaceUpsert(KeyRef k, ReadOnlySpan<byte> key, EntryType type, ReadOnlySpan<byte> value, long expireAt, bool replicate)

@@ -45,9 +45,17 @@ public sealed unsafe partial class Database
     /// destination's whole value (an upsert record) or its deletion.
     /// </summary>
     public StorageStatus SetCombineStore<TKeys>(SetAlgebra algebra, ReadOnlySpan<byte> destination, in TKeys keys, out long count)
+        where TKeys : IElements, allows ref struct => SetCombineStore(algebra, destination, keys, out count, out _);
+
+    /// <summary>
+    /// As <see cref="SetCombineStore{TKeys}(SetAlgebra, ReadOnlySpan{byte}, in TKeys, out long)"/>;
+    /// <paramref name="deleted"/> tells that an empty result deleted an existing destination (Redis's <c>del</c> event).
+    /// </summary>
+    public StorageStatus SetCombineStore<TKeys>(SetAlgebra algebra, ReadOnlySpan<byte> destination, in TKeys keys, out long count, out bool deleted)
         where TKeys : IElements, allows ref struct
     {
         count = 0;
+        deleted = false;
         var status = Combine(algebra, keys, out var result);
         if (status != StorageStatus.Ok)
         {
@@ -68,7 +76,7 @@ public sealed unsafe partial class Database
         {
             if (set.Count == 0)
             {
-                DeleteIfPresent(k, destination, replicate: true);
+                deleted = DeleteIfPresent(k, destination, replicate: true);
                 return StorageStatus.Ok;
             }
 

@@ -84,9 +84,18 @@ public sealed unsafe partial class Database
     /// shard order as RENAME's transfer takes them. A missing source moves nothing (whatever the destination holds);
     /// a destination of another type is WrongType. Replicates as a removal and an addition.
     /// </summary>
-    public StorageStatus SetMove(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, ReadOnlySpan<byte> member, out bool moved)
+    public StorageStatus SetMove(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, ReadOnlySpan<byte> member, out bool moved) =>
+        SetMove(source, destination, member, out moved, out _);
+
+    /// <summary>
+    /// As <see cref="SetMove(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, out bool)"/>;
+    /// <paramref name="added"/> tells that the destination did not hold the member before (Redis raises <c>sadd</c>
+    /// only then).
+    /// </summary>
+    public StorageStatus SetMove(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, ReadOnlySpan<byte> member, out bool moved, out bool added)
     {
         moved = false;
+        added = false;
         var from = new KeyRef(this, source);
         var to = new KeyRef(this, destination);
         var first = from.Shard.Number <= to.Shard.Number ? from.Shard : to.Shard;
@@ -117,7 +126,7 @@ public sealed unsafe partial class Database
 
                 // SMOVE is not refused for memory (Redis does not flag it deny-oom): nothing is reserved. Should the
                 // destination still fail to take the member (no room for a new key), the source gets it back.
-                status = AddMembers(to, destination, one, 0, replicate: true, out _);
+                status = AddMembers(to, destination, one, 0, replicate: true, out var count);
                 if (status != StorageStatus.Ok)
                 {
                     AddMembers(from, source, one, 0, replicate: true, out _);
@@ -125,6 +134,7 @@ public sealed unsafe partial class Database
                 }
 
                 moved = true;
+                added = count > 0;
                 return StorageStatus.Ok;
             }
         }

@@ -1,4 +1,6 @@
 using Hoard.Storage.Keys;
+using Hoard.Storage.Objects;
+using Hoard.Storage.Sets;
 using Hoard.Storage.SortedSets;
 
 namespace Hoard.Storage;
@@ -251,6 +253,41 @@ public sealed unsafe partial class Database
             }
 
             return status;
+        }
+    }
+
+    /// <summary>
+    /// The input read of ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD: as
+    /// <see cref="SortedSetReadAll"/>, but a plain set is read too, every member with score 1 (as Redis's
+    /// <c>zuiInitIterator</c>), in the set's own order. WrongType for any other type; NotFound for a missing key.
+    /// </summary>
+    public StorageStatus SortedSetOrSetReadAll(ReadOnlySpan<byte> key, List<(byte[] Member, double Score)> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        var k = new KeyRef(this, key);
+        lock (k.Shard.Gate)
+        {
+            var status = ReadObject<StoredObject>(k, key, out var value);
+            switch (value)
+            {
+                case SortedSetObject sorted:
+                    var collector = new Collector(into);
+                    sorted.Walk(0, sorted.Count - 1, reverse: false, ref collector);
+                    return status;
+                case SetObject set:
+                    Span<byte> scratch = stackalloc byte[SetObject.ScratchLength];
+                    into.EnsureCapacity(into.Count + set.Count);
+                    for (var i = 0; i < set.Count; i++)
+                    {
+                        into.Add((set.GetAt(i, scratch).ToArray(), 1));
+                    }
+
+                    return status;
+                case null:
+                    return status;
+                default:
+                    return StorageStatus.WrongType;
+            }
         }
     }
 

@@ -14,16 +14,24 @@ public sealed unsafe partial class Database
     /// (strictly ascending, no NaN), without expiry, replacing any value; an empty result deletes it. Replicates as an
     /// upsert (or delete) of the whole value.
     /// </summary>
-    public StorageStatus SortedSetStore(ReadOnlySpan<byte> key, IReadOnlyList<(byte[] Member, double Score)> sorted)
+    public StorageStatus SortedSetStore(ReadOnlySpan<byte> key, IReadOnlyList<(byte[] Member, double Score)> sorted) =>
+        SortedSetStore(key, sorted, out _);
+
+    /// <summary>
+    /// As <see cref="SortedSetStore(ReadOnlySpan{byte}, IReadOnlyList{ValueTuple{byte[], double}})"/>;
+    /// <paramref name="deleted"/> tells that an empty result deleted an existing key (Redis's <c>del</c> event).
+    /// </summary>
+    public StorageStatus SortedSetStore(ReadOnlySpan<byte> key, IReadOnlyList<(byte[] Member, double Score)> sorted, out bool deleted)
     {
         ArgumentNullException.ThrowIfNull(sorted);
+        deleted = false;
         ThrowIfTooLong(key);
         var k = new KeyRef(this, key);
         lock (k.Shard.Gate)
         {
             if (sorted.Count == 0)
             {
-                DeleteIfPresent(k, key, replicate: true);
+                deleted = DeleteIfPresent(k, key, replicate: true);
                 return StorageStatus.Ok;
             }
 

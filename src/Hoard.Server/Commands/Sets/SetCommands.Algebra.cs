@@ -1,4 +1,5 @@
 using Hoard.Server.Commands.Hashes;
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Sets;
@@ -15,11 +16,11 @@ internal static partial class SetCommands
 
     private static void SDiff(ref CommandContext c) => Combine(ref c, SetAlgebra.Difference);
 
-    private static void SInterStore(ref CommandContext c) => CombineStore(ref c, SetAlgebra.Intersection);
+    private static void SInterStore(ref CommandContext c) => CombineStore(ref c, SetAlgebra.Intersection, "sinterstore"u8);
 
-    private static void SUnionStore(ref CommandContext c) => CombineStore(ref c, SetAlgebra.Union);
+    private static void SUnionStore(ref CommandContext c) => CombineStore(ref c, SetAlgebra.Union, "sunionstore"u8);
 
-    private static void SDiffStore(ref CommandContext c) => CombineStore(ref c, SetAlgebra.Difference);
+    private static void SDiffStore(ref CommandContext c) => CombineStore(ref c, SetAlgebra.Difference, "sdiffstore"u8);
 
     private static void Combine(ref CommandContext c, SetAlgebra algebra)
     {
@@ -28,10 +29,14 @@ internal static partial class SetCommands
         WriteMembers(ref c, ref scratch, status, asSet: true);
     }
 
-    private static void CombineStore(ref CommandContext c, SetAlgebra algebra)
+    private static void CombineStore(ref CommandContext c, SetAlgebra algebra, ReadOnlySpan<byte> eventName)
     {
-        var status = c.Database.SetCombineStore(algebra, c[1], new ArgumentElements(c.Args, 2), out var count);
+        var status = c.Database.SetCombineStore(algebra, c[1], new ArgumentElements(c.Args, 2), out var count, out var deleted);
         WriteCountOrError(ref c, status, count);
+        if (status == StorageStatus.Ok)
+        {
+            ElementEvents.Stored(ref c, NotifyClass.Set, eventName, c[1], count, deleted);
+        }
     }
 
     private static void SInterCard(ref CommandContext c)

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using Hoard.Server.Commands.Hashes;
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Sets;
@@ -43,12 +44,20 @@ internal static partial class SetCommands
     {
         var status = c.Database.SetAdd(c[1], new ArgumentElements(c.Args, 2), out var added);
         WriteCountOrError(ref c, status, added);
+        if (status == StorageStatus.Ok && added > 0)
+        {
+            c.Notify(NotifyClass.Set, "sadd"u8, c[1]);
+        }
     }
 
     private static void SRem(ref CommandContext c)
     {
         var status = c.Database.SetRemove(c[1], new ArgumentElements(c.Args, 2), out var removed);
         WriteCountOrError(ref c, status, removed);
+        if (status == StorageStatus.Ok && removed > 0)
+        {
+            ElementEvents.Removed(ref c, NotifyClass.Set, "srem"u8, c[1]);
+        }
     }
 
     private static void SIsMember(ref CommandContext c)
@@ -100,7 +109,13 @@ internal static partial class SetCommands
         {
             var one = new ScratchReply(c.Writer.Version, PairShape.First);
             var popped = c.Database.SetPop(c[1], 1, ref one);
+            var any = popped == StorageStatus.Ok && one.Count > 0;
             WriteOneOrNull(ref c, ref one, popped);
+            if (any)
+            {
+                ElementEvents.Removed(ref c, NotifyClass.Set, "spop"u8, c[1]);
+            }
+
             return;
         }
 
@@ -126,7 +141,12 @@ internal static partial class SetCommands
 
         var scratch = new ScratchReply(c.Writer.Version, PairShape.First);
         var status = c.Database.SetPop(c[1], count, ref scratch);
+        var anyPopped = status == StorageStatus.Ok && scratch.Count > 0;
         WriteMembers(ref c, ref scratch, status, asSet: true);
+        if (anyPopped)
+        {
+            ElementEvents.Removed(ref c, NotifyClass.Set, "spop"u8, c[1]);
+        }
     }
 
     private static void SRandMember(ref CommandContext c)
@@ -178,8 +198,19 @@ internal static partial class SetCommands
 
     private static void SMove(ref CommandContext c)
     {
-        var status = c.Database.SetMove(c[1], c[2], c[3], out var moved);
+        var status = c.Database.SetMove(c[1], c[2], c[3], out var moved, out var added);
         WriteCountOrError(ref c, status, moved ? 1 : 0);
+        if (status != StorageStatus.Ok || !moved || c[1].SequenceEqual(c[2]))
+        {
+            return;
+        }
+
+        // As Redis: the source's srem (and del when emptied) first, then sadd if the destination lacked the member.
+        ElementEvents.Removed(ref c, NotifyClass.Set, "srem"u8, c[1]);
+        if (added)
+        {
+            c.Notify(NotifyClass.Set, "sadd"u8, c[2]);
+        }
     }
 
     private static void SScan(ref CommandContext c)

@@ -1,4 +1,5 @@
 using Hoard.Protocol;
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.SortedSets;
@@ -7,7 +8,7 @@ namespace Hoard.Server.Commands.SortedSets;
 /// ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD. Each input is copied out under its own shard lock, one
 /// at a time (never two locks at once), then combined here; a store writes its destination whole.
 /// </summary>
-/// <remarks>Redis also accepts plain sets as inputs (score 1); sets are not in Hoard yet, so a set input is WRONGTYPE.</remarks>
+/// <remarks>As Redis, a plain set is accepted as an input, each member with score 1 (before weights).</remarks>
 internal static partial class SortedSetCommands
 {
     private enum SetOp
@@ -76,7 +77,7 @@ internal static partial class SortedSetCommands
         for (var i = 0; i < count; i++)
         {
             inputs[i] = [];
-            var status = c.Database.SortedSetReadAll(c[at + 1 + i], inputs[i]);
+            var status = c.Database.SortedSetOrSetReadAll(c[at + 1 + i], inputs[i]);
             if (status is not (StorageStatus.Ok or StorageStatus.NotFound))
             {
                 c.Writer.WriteError(Errors.For(status));
@@ -137,7 +138,7 @@ internal static partial class SortedSetCommands
         var result = Compute(op, inputs, weights, aggregate);
         if (store)
         {
-            var status = c.Database.SortedSetStore(c[1], result);
+            var status = c.Database.SortedSetStore(c[1], result, out var deleted);
             if (status != StorageStatus.Ok)
             {
                 c.Writer.WriteError(Errors.For(status));
@@ -145,6 +146,7 @@ internal static partial class SortedSetCommands
             }
 
             c.Writer.WriteInteger(result.Count);
+            ElementEvents.Stored(ref c, NotifyClass.SortedSet, StoreEvent(op), c[1], result.Count, deleted);
             return;
         }
 
@@ -182,7 +184,7 @@ internal static partial class SortedSetCommands
         for (var i = 0; i < inputs.Length; i++)
         {
             inputs[i] = [];
-            var status = c.Database.SortedSetReadAll(c[2 + i], inputs[i]);
+            var status = c.Database.SortedSetOrSetReadAll(c[2 + i], inputs[i]);
             if (status is not (StorageStatus.Ok or StorageStatus.NotFound))
             {
                 c.Writer.WriteError(Errors.For(status));
@@ -302,6 +304,13 @@ internal static partial class SortedSetCommands
         result.Sort(static (a, b) => a.Score < b.Score ? -1 : a.Score > b.Score ? 1 : a.Member.AsSpan().SequenceCompareTo(b.Member));
         return result;
     }
+
+    private static ReadOnlySpan<byte> StoreEvent(SetOp op) => op switch
+    {
+        SetOp.Union => "zunionstore"u8,
+        SetOp.Inter => "zinterstore"u8,
+        _ => "zdiffstore"u8,
+    };
 
     private static double Weigh(double score, double weight)
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using Hoard.Protocol;
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.SortedSets;
@@ -48,7 +49,7 @@ internal static partial class SortedSetCommands
         // RESP3 nests [member, score] pairs when a count is given; without one, and in RESP2, the reply is flat.
         var shape = c.Count == 3 && c.Writer.Version == RespVersion.Resp3 ? ScoredShape.Pairs : ScoredShape.Flat;
         var reply = new ScoredReply(c.Writer.Version, shape);
-        var status = c.Database.SortedSetPop(c[1], count, max, ref reply, out _);
+        var status = c.Database.SortedSetPop(c[1], count, max, ref reply, out var popped);
         if (status is not (StorageStatus.Ok or StorageStatus.NotFound))
         {
             reply.Release();
@@ -57,6 +58,10 @@ internal static partial class SortedSetCommands
         }
 
         reply.WriteArrayTo(ref c.Writer);
+        if (status == StorageStatus.Ok && popped > 0)
+        {
+            ElementEvents.Removed(ref c, NotifyClass.SortedSet, max ? "zpopmax"u8 : "zpopmin"u8, c[1]);
+        }
     }
 
     private static void ZMPop(ref CommandContext c)
@@ -87,6 +92,7 @@ internal static partial class SortedSetCommands
             c.Writer.WriteArrayHeader(2);
             c.Writer.WriteBulkString(c[i]);
             reply.WriteArrayTo(ref c.Writer);
+            ElementEvents.Removed(ref c, NotifyClass.SortedSet, max ? "zpopmax"u8 : "zpopmin"u8, c[i]);
             return;
         }
 

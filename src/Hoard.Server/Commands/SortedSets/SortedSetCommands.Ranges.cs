@@ -1,4 +1,5 @@
 using Hoard.Protocol;
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.SortedSets;
@@ -117,7 +118,7 @@ internal static partial class SortedSetCommands
                 entries.Reverse();
             }
 
-            var stored = c.Database.SortedSetStore(c[1], entries);
+            var stored = c.Database.SortedSetStore(c[1], entries, out var deleted);
             if (stored != StorageStatus.Ok)
             {
                 c.Writer.WriteError(Errors.For(stored));
@@ -125,6 +126,7 @@ internal static partial class SortedSetCommands
             }
 
             c.Writer.WriteInteger(entries.Count);
+            ElementEvents.Stored(ref c, NotifyClass.SortedSet, "zrangestore"u8, c[1], entries.Count, deleted);
             return;
         }
 
@@ -189,7 +191,12 @@ internal static partial class SortedSetCommands
             return;
         }
 
-        WriteCount(ref c.Writer, c.Database.SortedSetRemoveRangeByRank(c[1], start, stop, out var removed), removed);
+        var status = c.Database.SortedSetRemoveRangeByRank(c[1], start, stop, out var removed);
+        WriteCount(ref c.Writer, status, removed);
+        if (status == StorageStatus.Ok && removed > 0)
+        {
+            ElementEvents.Removed(ref c, NotifyClass.SortedSet, "zremrangebyrank"u8, c[1]);
+        }
     }
 
     private static void ZRemRangeByScore(ref CommandContext c)
@@ -200,7 +207,12 @@ internal static partial class SortedSetCommands
             return;
         }
 
-        WriteCount(ref c.Writer, c.Database.SortedSetRemoveRange(c[1], min, max, out var removed), removed);
+        var status = c.Database.SortedSetRemoveRange(c[1], min, max, out var removed);
+        WriteCount(ref c.Writer, status, removed);
+        if (status == StorageStatus.Ok && removed > 0)
+        {
+            ElementEvents.Removed(ref c, NotifyClass.SortedSet, "zremrangebyscore"u8, c[1]);
+        }
     }
 
     private static void ZRemRangeByLex(ref CommandContext c)
@@ -211,6 +223,11 @@ internal static partial class SortedSetCommands
             return;
         }
 
-        WriteCount(ref c.Writer, c.Database.SortedSetRemoveRange(c[1], min, max, out var removed), removed);
+        var status = c.Database.SortedSetRemoveRange(c[1], min, max, out var removed);
+        WriteCount(ref c.Writer, status, removed);
+        if (status == StorageStatus.Ok && removed > 0)
+        {
+            ElementEvents.Removed(ref c, NotifyClass.SortedSet, "zremrangebylex"u8, c[1]);
+        }
     }
 }

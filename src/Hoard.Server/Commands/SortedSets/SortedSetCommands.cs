@@ -1,4 +1,5 @@
 using Hoard.Protocol;
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 using Hoard.Storage.SortedSets;
 
@@ -114,6 +115,11 @@ internal static partial class SortedSetCommands
             return;
         }
 
+        if (added + changed > 0)
+        {
+            c.Notify(NotifyClass.SortedSet, incr ? "zincr"u8 : "zadd"u8, c[1]);
+        }
+
         if (!incr)
         {
             c.Writer.WriteInteger(ch ? added + changed : added);
@@ -137,11 +143,16 @@ internal static partial class SortedSetCommands
         }
 
         Span<double> scores = [delta];
-        var status = c.Database.SortedSetAdd(c[1], new ArgumentElements(c.Args, 3, 1), scores, SortedSetAddFlags.Increment, out _, out _);
+        var status = c.Database.SortedSetAdd(c[1], new ArgumentElements(c.Args, 3, 1), scores, SortedSetAddFlags.Increment, out var added, out var changed);
         if (status != StorageStatus.Ok)
         {
             c.Writer.WriteError(status == StorageStatus.NotFloat ? NaNScore : Errors.For(status));
             return;
+        }
+
+        if (added + changed > 0)
+        {
+            c.Notify(NotifyClass.SortedSet, "zincr"u8, c[1]);
         }
 
         c.Writer.WriteDouble(scores[0]);
@@ -157,6 +168,10 @@ internal static partial class SortedSetCommands
         }
 
         c.Writer.WriteInteger(removed);
+        if (removed > 0)
+        {
+            ElementEvents.Removed(ref c, NotifyClass.SortedSet, "zrem"u8, c[1]);
+        }
     }
 
     private static void ZScore(ref CommandContext c)
