@@ -281,6 +281,31 @@ public class ListNotificationsTests
     }
 
     [Fact]
+    public async Task ANewListRaisesNewBeforeThePushAlsoWhenAMoveCreatesIt()
+    {
+        var (node, listener, client) = await StartAsync("KEAn");
+        await using (node)
+        await using (listener)
+        await using (client)
+        await using (var waiter = await node.ConnectAsync())
+        {
+            Assert.Equal(2L, await client.CallAsync("RPUSH", "s", "a", "b"));
+            Assert.Equal("a", await client.CallAsync("LMOVE", "s", "d", "LEFT", "LEFT"));
+            Assert.Equal(0L, await client.CallAsync("LPUSHX", "nx", "a"));
+            await waiter.SendAsync("BLMOVE", "w", "wd", "LEFT", "LEFT", "10");
+            await WaitForBlockedAsync(node, 1);
+            Assert.Equal(1L, await client.CallAsync("RPUSH", "w", "z"));
+            Assert.Equal("z", await waiter.ReadAsync());
+            Assert.Equal(
+                [
+                    ("new", "s"), ("rpush", "s"), ("new", "d"), ("lpush", "d"), ("lpop", "s"),
+                    ("new", "w"), ("rpush", "w"), ("new", "wd"), ("lpush", "wd"), ("lpop", "w"), ("del", "w"),
+                ],
+                await DrainAsync(listener, client));
+        }
+    }
+
+    [Fact]
     public async Task ListCommandsInsideATransactionRaiseTheirEvents()
     {
         var (node, listener, client) = await StartAsync();
