@@ -36,7 +36,7 @@ internal static partial class ListCommands
             return;
         }
 
-        var operation = new PopOperation(left, 1, nested: false);
+        var operation = new PopOperation(c.Server, left, 1, nested: false);
         Block(ref c, 1, c.Count - 2, timeout, operation);
     }
 
@@ -53,7 +53,7 @@ internal static partial class ListCommands
             return;
         }
 
-        Block(ref c, 3, keys, timeout, new PopOperation(left, count, nested: true));
+        Block(ref c, 3, keys, timeout, new PopOperation(c.Server, left, count, nested: true));
     }
 
     /// <summary>
@@ -69,6 +69,7 @@ internal static partial class ListCommands
             c.Writer = reply.Writer;
             if (status == StorageStatus.Ok)
             {
+                NotifyPopped(ref c, c[i], left);
                 return true;
             }
 
@@ -107,7 +108,11 @@ internal static partial class ListCommands
         c.Writer = reply.Writer;
         if (status != StorageStatus.NotFound)
         {
-            if (status != StorageStatus.Ok)
+            if (status == StorageStatus.Ok)
+            {
+                NotifyMoved(ref c, c[1], c[2], fromLeft, toLeft);
+            }
+            else
             {
                 c.Writer.WriteError(Errors.For(status));
             }
@@ -121,7 +126,7 @@ internal static partial class ListCommands
             return;
         }
 
-        Block(ref c, 1, 1, timeout, new MoveOperation(c[2].ToArray(), fromLeft, toLeft));
+        Block(ref c, 1, 1, timeout, new MoveOperation(c.Server, c[2].ToArray(), fromLeft, toLeft));
     }
 
     /// <summary>Blocks the client on <paramref name="keys"/> keys from argument <paramref name="first"/> on; inside EXEC, replies as a timeout.</summary>
@@ -142,8 +147,11 @@ internal static partial class ListCommands
         c.Defer(c.Server.Blocking.Block(c.Session, c.Session.Database, names, timeout, operation));
     }
 
-    /// <summary>A blocked BLPOP/BRPOP (<c>[key, element]</c>) or BLMPOP (<c>[key, [elements]]</c>).</summary>
-    private sealed class PopOperation(bool left, long count, bool nested) : IBlockedOperation
+    /// <summary>
+    /// A blocked BLPOP/BRPOP (<c>[key, element]</c>) or BLMPOP (<c>[key, [elements]]</c>); served, it raises the pop's
+    /// events (after the writer's own, which its command raised before the hub served the key).
+    /// </summary>
+    private sealed class PopOperation(HoardServer server, bool left, long count, bool nested) : IBlockedOperation
     {
         public DeferredReply TimedOut { get; } = static (ref RespWriter w) => w.WriteNullArray();
 
@@ -155,6 +163,7 @@ internal static partial class ListCommands
                 return null; // missing, emptied meanwhile, or now another type: keep waiting, as Redis does
             }
 
+            new ServedEvents(server, database).Popped(key, left);
             var name = key.ToArray();
             var items = copy.Items;
             return (ref RespWriter w) =>
@@ -174,8 +183,8 @@ internal static partial class ListCommands
         }
     }
 
-    /// <summary>A blocked BLMOVE/BRPOPLPUSH: the moved element.</summary>
-    private sealed class MoveOperation(byte[] destination, bool fromLeft, bool toLeft) : IBlockedOperation
+    /// <summary>A blocked BLMOVE/BRPOPLPUSH: the moved element; served, it raises LMOVE's events.</summary>
+    private sealed class MoveOperation(HoardServer server, byte[] destination, bool fromLeft, bool toLeft) : IBlockedOperation
     {
         public DeferredReply TimedOut { get; } = static (ref RespWriter w) => w.WriteNullArray();
 
@@ -194,6 +203,7 @@ internal static partial class ListCommands
                 return null;
             }
 
+            new ServedEvents(server, database).Moved(key, destination, fromLeft, toLeft);
             var element = copy.Items[0];
             return (ref RespWriter w) => w.WriteBulkString(element);
         }

@@ -117,6 +117,10 @@ internal static partial class ListCommands
         var status = c.Database.ListMove(c[1], c[2], fromLeft, toLeft, ref reply);
         c.Writer = reply.Writer;
         WriteMissingOrError(ref c, status);
+        if (status == StorageStatus.Ok)
+        {
+            NotifyMoved(ref c, c[1], c[2], fromLeft, toLeft);
+        }
     }
 
     /// <summary>LEFT or RIGHT.</summary>
@@ -140,6 +144,7 @@ internal static partial class ListCommands
             c.Writer = reply.Writer;
             if (status == StorageStatus.Ok)
             {
+                NotifyPopped(ref c, c[2 + i], left); // an existing list has at least one element for a count of 1 or more
                 return;
             }
 

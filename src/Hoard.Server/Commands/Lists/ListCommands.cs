@@ -1,3 +1,4 @@
+using Hoard.Server.Notifications;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands.Lists;
@@ -48,6 +49,10 @@ internal static partial class ListCommands
         if (status == StorageStatus.Ok)
         {
             c.Writer.WriteInteger(length);
+            if (length > 0)
+            {
+                c.Notify(NotifyClass.List, PushEvent(left), c[1]); // an X form that met no list pushed nothing
+            }
         }
         else
         {
@@ -81,6 +86,11 @@ internal static partial class ListCommands
         switch (status)
         {
             case StorageStatus.Ok:
+                if (reply.Count > 0)
+                {
+                    NotifyPopped(ref c, c[1], left); // not for a count of 0
+                }
+
                 break;
             case StorageStatus.NotFound when hasCount:
                 c.Writer.WriteNullArray();
@@ -150,6 +160,7 @@ internal static partial class ListCommands
         {
             case StorageStatus.Ok:
                 c.Writer.WriteOk();
+                c.Notify(NotifyClass.List, "lset"u8, c[1]);
                 break;
             case StorageStatus.NotFound:
                 c.Writer.WriteError(Errors.NoSuchKey);
@@ -180,7 +191,12 @@ internal static partial class ListCommands
             return;
         }
 
-        WriteLengthOrError(ref c, c.Database.ListInsert(c[1], before, c[3], c[4], out var length), length);
+        var status = c.Database.ListInsert(c[1], before, c[3], c[4], out var length);
+        WriteLengthOrError(ref c, status, length);
+        if (status == StorageStatus.Ok && length > 0)
+        {
+            c.Notify(NotifyClass.List, "linsert"u8, c[1]); // not when the key or the pivot is missing
+        }
     }
 
     private static void LRem(ref CommandContext c)
@@ -191,7 +207,13 @@ internal static partial class ListCommands
             return;
         }
 
-        WriteLengthOrError(ref c, c.Database.ListRemove(c[1], count, c[3], out var removed), removed);
+        var status = c.Database.ListRemove(c[1], count, c[3], out var removed);
+        WriteLengthOrError(ref c, status, removed);
+        if (status == StorageStatus.Ok && removed > 0)
+        {
+            c.Notify(NotifyClass.List, "lrem"u8, c[1]);
+            NotifyIfEmptied(ref c, c[1]);
+        }
     }
 
     private static void LTrim(ref CommandContext c)
@@ -202,10 +224,18 @@ internal static partial class ListCommands
             return;
         }
 
+        // Redis raises ltrim for every list trimmed, even when nothing went, and nothing for a missing key; the engine
+        // answers Ok for both, so whether the key exists is looked at first (only while someone listens).
+        var existed = (c.Server.Notifications.Active & (NotifyClass.List | NotifyClass.Generic)) != 0 && c.Database.Exists(c[1]);
         var status = c.Database.ListTrim(c[1], start, stop);
         if (status == StorageStatus.Ok)
         {
             c.Writer.WriteOk();
+            if (existed)
+            {
+                c.Notify(NotifyClass.List, "ltrim"u8, c[1]);
+                NotifyIfEmptied(ref c, c[1]);
+            }
         }
         else
         {

@@ -38,10 +38,14 @@ internal ref struct ListReply : ICountedSink
     /// <summary>Whether <see cref="Start"/> was called (the engine found a list).</summary>
     public bool Started { get; private set; }
 
+    /// <summary>How many elements <see cref="Start"/> announced (0 before it).</summary>
+    public int Count { get; private set; }
+
     /// <inheritdoc/>
     public void Start(int count)
     {
         Started = true;
+        Count = count;
         if (Keyed)
         {
             Writer.WriteArrayHeader(2);
