@@ -2,27 +2,13 @@ using System.Threading.Channels;
 using Hoard.Server.Configuration;
 using Hoard.Server.Tests.Support;
 using StackExchange.Redis;
+using static Hoard.IntegrationTests.StackExchangeConnections;
 
 namespace Hoard.IntegrationTests;
 
 /// <summary>Keyspace notifications and sharded Pub/Sub through StackExchange.Redis, unmodified.</summary>
 public class StackExchangeRedisNotificationsTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-
-    private static async Task<ConnectionMultiplexer> ConnectAsync(TestNode node, RedisProtocol protocol)
-    {
-        var options = new ConfigurationOptions
-        {
-            EndPoints = { { "127.0.0.1", node.Port } },
-            Protocol = protocol,
-            ConnectTimeout = 5000,
-            SyncTimeout = 5000,
-            AbortOnConnectFail = true,
-        };
-        return await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(Bound);
-    }
-
     [Theory]
     [InlineData(RedisProtocol.Resp2)]
     [InlineData(RedisProtocol.Resp3)]
@@ -30,22 +16,24 @@ public class StackExchangeRedisNotificationsTests
     {
         await using var node = await TestNode.StartAsync(o => ConfigRegistry.Apply(o, "notify-keyspace-events", "Eg$"));
         await using var redis = await ConnectAsync(node, protocol);
-        var received = Channel.CreateUnbounded<(string Channel, string Key)>();
         var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(RedisChannel.Pattern("__keyevent@0__:*"), (channel, key) => received.Writer.TryWrite((channel!, key!))).WaitAsync(Bound);
 
-        var expires = Channel.CreateUnbounded<string>();
-        await subscriber.SubscribeAsync(RedisChannel.Literal("__keyevent@0__:expire"), (_, key) => expires.Writer.TryWrite(key!)).WaitAsync(Bound);
+        // Message queues, not handlers: StackExchange.Redis may run handlers concurrently, so their order is not the wire's.
+        var received = await subscriber.SubscribeAsync(RedisChannel.Pattern("__keyevent@0__:*")).WaitAsync(Bound);
+        var expires = await subscriber.SubscribeAsync(RedisChannel.Literal("__keyevent@0__:expire")).WaitAsync(Bound);
 
         var db = redis.GetDatabase();
         Assert.True(await db.StringSetAsync("k", "v"));
         Assert.True(await db.KeyExpireAsync("k", TimeSpan.FromMinutes(5)));
         Assert.True(await db.KeyDeleteAsync("k"));
 
-        Assert.Equal(("__keyevent@0__:set", "k"), await received.Reader.ReadAsync().AsTask().WaitAsync(Bound));
-        Assert.Equal(("__keyevent@0__:expire", "k"), await received.Reader.ReadAsync().AsTask().WaitAsync(Bound));
-        Assert.Equal(("__keyevent@0__:del", "k"), await received.Reader.ReadAsync().AsTask().WaitAsync(Bound));
-        Assert.Equal("k", await expires.Reader.ReadAsync().AsTask().WaitAsync(Bound));
+        foreach (var expected in new[] { "set", "expire", "del" })
+        {
+            var message = await received.ReadAsync().AsTask().WaitAsync(Bound);
+            Assert.Equal(("__keyevent@0__:" + expected, "k"), (message.Channel.ToString(), message.Message.ToString()));
+        }
+
+        Assert.Equal("k", (await expires.ReadAsync().AsTask().WaitAsync(Bound)).Message.ToString());
     }
 
     [Theory]

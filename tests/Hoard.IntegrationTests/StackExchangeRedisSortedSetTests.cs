@@ -1,26 +1,12 @@
 using Hoard.Server.Tests.Support;
 using StackExchange.Redis;
+using static Hoard.IntegrationTests.StackExchangeConnections;
 
 namespace Hoard.IntegrationTests;
 
 /// <summary>StackExchange.Redis's sorted set APIs, unmodified, against a Hoard node, in both protocols.</summary>
 public class StackExchangeRedisSortedSetTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-
-    private static async Task<ConnectionMultiplexer> ConnectAsync(TestNode node, RedisProtocol protocol)
-    {
-        var options = new ConfigurationOptions
-        {
-            EndPoints = { { "127.0.0.1", node.Port } },
-            Protocol = protocol,
-            ConnectTimeout = 5000,
-            SyncTimeout = 5000,
-            AbortOnConnectFail = true,
-        };
-        return await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(Bound);
-    }
-
     [Theory]
     [InlineData(RedisProtocol.Resp2)]
     [InlineData(RedisProtocol.Resp3)]

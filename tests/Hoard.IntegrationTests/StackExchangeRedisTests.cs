@@ -1,27 +1,12 @@
 using Hoard.Server.Tests.Support;
 using StackExchange.Redis;
+using static Hoard.IntegrationTests.StackExchangeConnections;
 
 namespace Hoard.IntegrationTests;
 
 /// <summary>StackExchange.Redis, unmodified, against a Hoard node: its whole handshake, then its APIs.</summary>
 public class StackExchangeRedisTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-
-    private static async Task<ConnectionMultiplexer> ConnectAsync(TestNode node, RedisProtocol protocol, string? password = null)
-    {
-        var options = new ConfigurationOptions
-        {
-            EndPoints = { { "127.0.0.1", node.Port } },
-            Protocol = protocol,
-            Password = password,
-            ConnectTimeout = 5000,
-            SyncTimeout = 5000,
-            AbortOnConnectFail = true,
-        };
-        return await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(Bound);
-    }
-
     [Theory]
     [InlineData(RedisProtocol.Resp2)]
     [InlineData(RedisProtocol.Resp3)]

@@ -8,16 +8,6 @@ public class BlockingListCommandsTests
 {
     private static string Error(object? reply) => Assert.IsType<RespError>(reply).Message;
 
-    private static async Task WaitForBlockedAsync(TestNode node, int count)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (node.Server.Blocking.BlockedClients != count)
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), $"{node.Server.Blocking.BlockedClients} clients blocked, not {count}");
-            await Task.Delay(5);
-        }
-    }
-
     [Fact]
     public async Task AnElementAvailableAtOnceIsPoppedWithoutWaiting()
     {
@@ -36,7 +26,7 @@ public class BlockingListCommandsTests
         await using var waiter = await node.ConnectAsync();
         await using var pusher = await node.ConnectAsync();
         await waiter.SendAsync("BLPOP", "l", "10");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         Assert.Contains("blocked_clients:1", (string)(await pusher.CallAsync("INFO", "clients"))!, StringComparison.Ordinal);
         Assert.Equal(1L, await pusher.CallAsync("RPUSH", "l", "x"));
         Assert.Equal(new object?[] { "l", "x" }, Assert.IsType<object?[]>(await waiter.ReadAsync()));
@@ -54,11 +44,11 @@ public class BlockingListCommandsTests
         await using var third = await node.ConnectAsync();
         await using var pusher = await node.ConnectAsync();
         await first.SendAsync("BRPOP", "l", "10");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         await second.SendAsync("BRPOP", "other", "l", "10");
-        await WaitForBlockedAsync(node, 2);
+        await node.WaitForBlockedAsync(2);
         await third.SendAsync("BRPOP", "l", "10");
-        await WaitForBlockedAsync(node, 3);
+        await node.WaitForBlockedAsync(3);
         Assert.Equal(3L, await pusher.CallAsync("LPUSH", "l", "a", "b", "c"));
         Assert.Equal(new object?[] { "l", "a" }, Assert.IsType<object?[]>(await first.ReadAsync()));
         Assert.Equal(new object?[] { "l", "b" }, Assert.IsType<object?[]>(await second.ReadAsync()));
@@ -73,7 +63,7 @@ public class BlockingListCommandsTests
         await using var waiter = await node.ConnectAsync();
         await using var pusher = await node.ConnectAsync();
         await waiter.SendAsync("BLPOP", "k1", "k2", "10");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         Assert.Equal(1L, await pusher.CallAsync("RPUSH", "k2", "x"));
         Assert.Equal(new object?[] { "k2", "x" }, Assert.IsType<object?[]>(await waiter.ReadAsync()));
         Assert.Equal(1L, await pusher.CallAsync("RPUSH", "k1", "y"));
@@ -116,12 +106,12 @@ public class BlockingListCommandsTests
         await using var waiter = await node.ConnectAsync();
         await using var pusher = await node.ConnectAsync();
         await waiter.SendAsync("BLMOVE", "src", "dst", "LEFT", "RIGHT", "10");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         await pusher.CallAsync("RPUSH", "src", "a", "b");
         Assert.Equal("a", await waiter.ReadAsync());
         Assert.Equal(new object?[] { "a" }, Assert.IsType<object?[]>(await pusher.CallAsync("LRANGE", "dst", "0", "-1")));
         await waiter.SendAsync("BRPOPLPUSH", "empty", "dst", "10");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         await pusher.CallAsync("LPUSH", "empty", "z");
         Assert.Equal("z", await waiter.ReadAsync());
         Assert.Equal(new object?[] { "z", "a" }, Assert.IsType<object?[]>(await pusher.CallAsync("LRANGE", "dst", "0", "-1")));
@@ -134,7 +124,7 @@ public class BlockingListCommandsTests
         await using var waiter = await node.ConnectAsync();
         await using var pusher = await node.ConnectAsync();
         await waiter.SendAsync("BLMPOP", "10", "2", "a", "b", "RIGHT", "COUNT", "2");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         await pusher.CallAsync("RPUSH", "b", "1", "2", "3");
         var reply = Assert.IsType<object?[]>(await waiter.ReadAsync());
         Assert.Equal("b", reply[0]);
@@ -148,9 +138,9 @@ public class BlockingListCommandsTests
         await using var pusher = await node.ConnectAsync();
         var leaver = await node.ConnectAsync();
         await leaver.SendAsync("BLPOP", "l", "0");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         await leaver.DisposeAsync();
-        await WaitForBlockedAsync(node, 0);
+        await node.WaitForBlockedAsync(0);
         Assert.Equal(1L, await pusher.CallAsync("RPUSH", "l", "x"));
         Assert.Equal(1L, await pusher.CallAsync("LLEN", "l"));
     }
@@ -162,7 +152,7 @@ public class BlockingListCommandsTests
         await using var waiter = await node.ConnectAsync();
         await using var pusher = await node.ConnectAsync();
         await waiter.SendAsync("BLPOP", "l", "10");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
 
         // The pop runs after the push, before the push's reply: the pusher's next command sees the list emptied.
         await pusher.SendAsync("RPUSH", "l", "x");
@@ -180,13 +170,13 @@ public class BlockingListCommandsTests
         await using var admin = await node.ConnectAsync();
         var id = (long)(await waiter.CallAsync("CLIENT", "ID"))!;
         await waiter.SendAsync("BLPOP", "l", "0");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         Assert.Equal(1L, await admin.CallAsync("CLIENT", "UNBLOCK", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Null(await waiter.ReadAsync());
         Assert.Equal(0L, await admin.CallAsync("CLIENT", "UNBLOCK", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         await waiter.SendAsync("BLMOVE", "l", "d", "LEFT", "LEFT", "0");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         Assert.Equal(1L, await admin.CallAsync("CLIENT", "UNBLOCK", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "ERROR"));
         Assert.Equal("UNBLOCKED client unblocked via CLIENT UNBLOCK", Error(await waiter.ReadAsync()));
         Assert.Equal("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR", Error(await admin.CallAsync("CLIENT", "UNBLOCK", "1", "FOO")));

@@ -8,16 +8,6 @@ public class BlockingSortedSetCommandsTests
 {
     private static string Error(object? reply) => Assert.IsType<RespError>(reply).Message;
 
-    private static async Task WaitForBlockedAsync(TestNode node, int count)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (node.Server.Blocking.BlockedClients != count)
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), $"{node.Server.Blocking.BlockedClients} clients blocked, not {count}");
-            await Task.Delay(5);
-        }
-    }
-
     [Fact]
     public async Task AMemberAvailableAtOnceIsPoppedWithoutWaiting()
     {
@@ -41,9 +31,9 @@ public class BlockingSortedSetCommandsTests
         await using var second = await node.ConnectAsync();
         await using var writer = await node.ConnectAsync();
         await first.SendAsync("BZPOPMIN", "z", "10");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         await second.SendAsync("BZPOPMAX", "other", "z", "10");
-        await WaitForBlockedAsync(node, 2);
+        await node.WaitForBlockedAsync(2);
         Assert.Equal(3L, await writer.CallAsync("ZADD", "z", "5", "m5", "1", "m1", "9", "m9"));
         Assert.Equal(new object?[] { "z", "m1", "1" }, Assert.IsType<object?[]>(await first.ReadAsync()));
         Assert.Equal(new object?[] { "z", "m9", "9" }, Assert.IsType<object?[]>(await second.ReadAsync()));
@@ -58,7 +48,7 @@ public class BlockingSortedSetCommandsTests
         await using var waiter = await node.ConnectAsync();
         await using var writer = await node.ConnectAsync();
         await waiter.SendAsync("BZMPOP", "10", "2", "a", "b", "MAX", "COUNT", "2");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         await writer.CallAsync("ZADD", "b", "1", "x", "2", "y", "3", "z");
         Assert.Equal(
             new object?[] { "b", new object?[] { new object?[] { "z", "3" }, new object?[] { "y", "2" } } },
@@ -113,7 +103,7 @@ public class BlockingSortedSetCommandsTests
         await using var waiter = await node.ConnectAsync();
         await using var writer = await node.ConnectAsync();
         await waiter.SendAsync("BZPOPMIN", "z", "10");
-        await WaitForBlockedAsync(node, 1);
+        await node.WaitForBlockedAsync(1);
         await writer.CallAsync("ZADD", "z", "1", "a", "2", "b");
         Assert.Equal(new object?[] { "z", "a", "1" }, Assert.IsType<object?[]>(await waiter.ReadAsync()));
         Assert.Equal("2", await writer.CallAsync("ZSCORE", "z", "b"));

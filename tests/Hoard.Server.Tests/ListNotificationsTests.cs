@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Hoard.Server.Configuration;
 using Hoard.Server.Tests.Support;
 
@@ -39,16 +38,6 @@ public class ListNotificationsTests
             }
 
             seen.Add((channel["__keyevent@0__:".Length..], (string)frame[3]!));
-        }
-    }
-
-    private static async Task WaitForBlockedAsync(TestNode node, int count)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (node.Server.Blocking.BlockedClients != count)
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), $"{node.Server.Blocking.BlockedClients} clients blocked, not {count}");
-            await Task.Delay(5);
         }
     }
 
@@ -216,20 +205,20 @@ public class ListNotificationsTests
         await using (var waiter = await node.ConnectAsync())
         {
             await waiter.SendAsync("BLPOP", "bl", "10");
-            await WaitForBlockedAsync(node, 1);
+            await node.WaitForBlockedAsync(1);
             Assert.Equal(2L, await client.CallAsync("RPUSH", "bl", "a", "b"));
             Assert.Equal(new object?[] { "bl", "a" }, await waiter.ReadAsync());
             Assert.Equal([("rpush", "bl"), ("lpop", "bl")], await DrainAsync(listener, client));
 
             Assert.Equal("b", await client.CallAsync("LPOP", "bl"));
             await waiter.SendAsync("BRPOP", "bl2", "10");
-            await WaitForBlockedAsync(node, 1);
+            await node.WaitForBlockedAsync(1);
             Assert.Equal(1L, await client.CallAsync("LPUSH", "bl2", "a"));
             Assert.Equal(new object?[] { "bl2", "a" }, await waiter.ReadAsync());
             Assert.Equal([("lpop", "bl"), ("del", "bl"), ("lpush", "bl2"), ("rpop", "bl2"), ("del", "bl2")], await DrainAsync(listener, client));
 
             await waiter.SendAsync("BLMPOP", "10", "2", "x", "bmp", "LEFT", "COUNT", "5");
-            await WaitForBlockedAsync(node, 1);
+            await node.WaitForBlockedAsync(1);
             Assert.Equal(2L, await client.CallAsync("RPUSH", "bmp", "a", "b"));
             Assert.Equal(new object?[] { "bmp", new object?[] { "a", "b" } }, await waiter.ReadAsync());
             Assert.Equal([("rpush", "bmp"), ("lpop", "bmp"), ("del", "bmp")], await DrainAsync(listener, client));
@@ -246,13 +235,13 @@ public class ListNotificationsTests
         await using (var waiter = await node.ConnectAsync())
         {
             await waiter.SendAsync("BLMOVE", "bm", "dst", "RIGHT", "LEFT", "10");
-            await WaitForBlockedAsync(node, 1);
+            await node.WaitForBlockedAsync(1);
             Assert.Equal(1L, await client.CallAsync("RPUSH", "bm", "a"));
             Assert.Equal("a", await waiter.ReadAsync());
             Assert.Equal([("rpush", "bm"), ("lpush", "dst"), ("rpop", "bm"), ("del", "bm")], await DrainAsync(listener, client));
 
             await waiter.SendAsync("BRPOPLPUSH", "bq", "bq", "10");
-            await WaitForBlockedAsync(node, 1);
+            await node.WaitForBlockedAsync(1);
             Assert.Equal(1L, await client.CallAsync("RPUSH", "bq", "a"));
             Assert.Equal("a", await waiter.ReadAsync());
             Assert.Equal([("rpush", "bq"), ("lpush", "bq"), ("rpop", "bq")], await DrainAsync(listener, client));
@@ -293,7 +282,7 @@ public class ListNotificationsTests
             Assert.Equal("a", await client.CallAsync("LMOVE", "s", "d", "LEFT", "LEFT"));
             Assert.Equal(0L, await client.CallAsync("LPUSHX", "nx", "a"));
             await waiter.SendAsync("BLMOVE", "w", "wd", "LEFT", "LEFT", "10");
-            await WaitForBlockedAsync(node, 1);
+            await node.WaitForBlockedAsync(1);
             Assert.Equal(1L, await client.CallAsync("RPUSH", "w", "z"));
             Assert.Equal("z", await waiter.ReadAsync());
             Assert.Equal(

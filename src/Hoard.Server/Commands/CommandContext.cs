@@ -83,6 +83,30 @@ public ref struct CommandContext
         }
     }
 
+    /// <summary>
+    /// Blocks the client on <paramref name="keys"/> keys from argument <paramref name="first"/> until
+    /// <paramref name="operation"/> is served by a write to one of them or <paramref name="timeout"/> passes (see
+    /// <see cref="Blocking.BlockingHub"/>). Inside EXEC, which may not wait, answers the operation's timeout reply at
+    /// once, as Redis does.
+    /// </summary>
+    public void Block(int first, int keys, TimeSpan timeout, Blocking.IBlockedOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (Session.ExecutingTransaction)
+        {
+            operation.TimedOut(ref Writer);
+            return;
+        }
+
+        var names = new byte[keys][];
+        for (var i = 0; i < keys; i++)
+        {
+            names[i] = Args[first + i].ToArray();
+        }
+
+        Defer(Server.Blocking.Block(Session, Session.Database, names, timeout, operation));
+    }
+
     /// <summary>Whether argument <paramref name="index"/> equals an upper-case ASCII word, ignoring case.</summary>
     public readonly bool Is(int index, ReadOnlySpan<byte> upperWord) => Args.ArgumentEquals(index, upperWord);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Hoard.Server.Tests.Support;
 
 namespace Hoard.Server.Tests.Replication;
@@ -49,11 +48,11 @@ public class ListReplicationTests
         // A blocked BLPOP served by a push replicates as the push and a pop; a BLMOVE as a push, a pop and a push.
         await using var waiter = await primary.ConnectAsync();
         await waiter.SendAsync("BLPOP", "q", "10");
-        await WaitForBlockedAsync(primary);
+        await primary.WaitForBlockedAsync(1);
         await writer.CallAsync("RPUSH", "q", "job1", "job2");
         Assert.Equal(new object?[] { "q", "job1" }, Assert.IsType<object?[]>(await waiter.ReadAsync()));
         await waiter.SendAsync("BLMOVE", "src", "q", "LEFT", "LEFT", "10");
-        await WaitForBlockedAsync(primary);
+        await primary.WaitForBlockedAsync(1);
         await writer.CallAsync("RPUSH", "src", "moved");
         Assert.Equal("moved", await waiter.ReadAsync());
         await writer.CallAsync("SET", "done", "1");
@@ -66,15 +65,5 @@ public class ListReplicationTests
 
         Assert.Equal("moved,job2", await RangeAsync(reader, "q"));
         Assert.Equal(0L, await reader.CallAsync("EXISTS", "src"));
-    }
-
-    private static async Task WaitForBlockedAsync(TestNode node)
-    {
-        var clock = Stopwatch.StartNew();
-        while (node.Server.Blocking.BlockedClients != 1)
-        {
-            Assert.True(clock.Elapsed < Bound, "the client never blocked");
-            await Task.Delay(5);
-        }
     }
 }

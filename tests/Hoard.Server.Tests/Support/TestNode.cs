@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 
 namespace Hoard.Server.Tests.Support;
@@ -27,6 +28,17 @@ public sealed class TestNode : IAsyncDisposable
 
     /// <summary>A new raw RESP client connected to the node.</summary>
     public Task<RespClient> ConnectAsync() => RespClient.ConnectAsync(Port);
+
+    /// <summary>Waits, 10 s at most, until exactly <paramref name="count"/> clients are blocked (BLPOP, BZPOPMIN …).</summary>
+    public async Task WaitForBlockedAsync(int count)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (Server.Blocking.BlockedClients != count)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), $"{Server.Blocking.BlockedClients} clients blocked, not {count}");
+            await Task.Delay(5);
+        }
+    }
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Server.DisposeAsync();

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using Hoard.Protocol;
 using Hoard.Server.Notifications;
 using Hoard.Storage;
@@ -11,8 +10,6 @@ internal static class HashCommands
     private static ReadOnlySpan<byte> HashNotInteger => "ERR hash value is not an integer"u8;
 
     private static ReadOnlySpan<byte> HashNotFloat => "ERR hash value is not a float"u8;
-
-    private static ReadOnlySpan<byte> InvalidCursor => "ERR invalid cursor"u8;
 
     public static void Register(CommandTable table)
     {
@@ -357,43 +354,20 @@ internal static class HashCommands
 
     private static void HScan(ref CommandContext c)
     {
-        if (!Utf8Parser.TryParse(c[2], out ulong cursor, out var consumed) || consumed != c[2].Length)
+        if (!ScanArguments.TryParseCursor(ref c, out var cursor))
         {
-            c.Writer.WriteError(InvalidCursor);
             return;
         }
 
-        ReadOnlySpan<byte> pattern = default;
-        long count = 10;
-        for (var i = 3; i < c.Count; i++)
+        if (!ScanArguments.TryParseOptions(ref c, out var patternAt, out var count))
         {
-            if (c.Is(i, "MATCH"u8) && i + 1 < c.Count)
-            {
-                pattern = c[++i];
-            }
-            else if (c.Is(i, "COUNT"u8) && i + 1 < c.Count)
-            {
-                if (!Arguments.TryParseInt64(c[++i], out count))
-                {
-                    c.Writer.WriteError(Errors.NotInteger);
-                    return;
-                }
-
-                if (count < 1)
-                {
-                    c.Writer.WriteError(Errors.Syntax);
-                    return;
-                }
-            }
-            else
-            {
-                c.Writer.WriteError(Errors.Syntax);
-                return;
-            }
+            return;
         }
 
+        var pattern = patternAt > 0 ? c[patternAt] : default;
+
         var scratch = new ScratchReply(c.Writer.Version, PairShape.Both);
-        var status = c.Database.HashScan(c[1], cursor, pattern, (int)Math.Min(count, int.MaxValue), ref scratch, out var next);
+        var status = c.Database.HashScan(c[1], cursor, pattern, count, ref scratch, out var next);
         if (status is not (StorageStatus.Ok or StorageStatus.NotFound))
         {
             scratch.Release();
@@ -401,10 +375,7 @@ internal static class HashCommands
             return;
         }
 
-        c.Writer.WriteArrayHeader(2);
-        Span<byte> digits = stackalloc byte[20];
-        Utf8Formatter.TryFormat(next, digits, out var written);
-        c.Writer.WriteBulkString(digits[..written]);
+        ScanArguments.WriteCursor(ref c.Writer, next);
         c.Writer.WriteArrayHeader(scratch.Count * 2);
         scratch.CopyTo(ref c.Writer);
     }

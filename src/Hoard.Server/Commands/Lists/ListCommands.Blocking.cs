@@ -37,7 +37,7 @@ internal static partial class ListCommands
         }
 
         var operation = new PopOperation(c.Server, left, 1, nested: false);
-        Block(ref c, 1, c.Count - 2, timeout, operation);
+        c.Block(1, c.Count - 2, timeout, operation);
     }
 
     private static void BLMPop(ref CommandContext c)
@@ -53,7 +53,7 @@ internal static partial class ListCommands
             return;
         }
 
-        Block(ref c, 3, keys, timeout, new PopOperation(c.Server, left, count, nested: true));
+        c.Block(3, keys, timeout, new PopOperation(c.Server, left, count, nested: true));
     }
 
     /// <summary>
@@ -126,25 +126,7 @@ internal static partial class ListCommands
             return;
         }
 
-        Block(ref c, 1, 1, timeout, new MoveOperation(c.Server, c[2].ToArray(), fromLeft, toLeft));
-    }
-
-    /// <summary>Blocks the client on <paramref name="keys"/> keys from argument <paramref name="first"/> on; inside EXEC, replies as a timeout.</summary>
-    private static void Block(ref CommandContext c, int first, int keys, TimeSpan timeout, IBlockedOperation operation)
-    {
-        if (c.Session.ExecutingTransaction)
-        {
-            operation.TimedOut(ref c.Writer);
-            return;
-        }
-
-        var names = new byte[keys][];
-        for (var i = 0; i < keys; i++)
-        {
-            names[i] = c[first + i].ToArray();
-        }
-
-        c.Defer(c.Server.Blocking.Block(c.Session, c.Session.Database, names, timeout, operation));
+        c.Block(1, 1, timeout, new MoveOperation(c.Server, c[2].ToArray(), fromLeft, toLeft));
     }
 
     /// <summary>

@@ -33,23 +33,10 @@ internal static partial class SortedSetCommands
         }
 
         var operation = new PopOperation(c.Server, max, 1, nested: false);
-        for (var i = 1; i < c.Count - 1; i++)
+        if (!TryPopAny(ref c, 1, c.Count - 2, operation))
         {
-            var served = operation.TryPop(c.Database, c[i], out var failed);
-            if (failed != StorageStatus.Ok)
-            {
-                c.Writer.WriteError(Errors.For(failed));
-                return;
-            }
-
-            if (served != null)
-            {
-                served(ref c.Writer);
-                return;
-            }
+            c.Block(1, c.Count - 2, timeout, operation);
         }
-
-        Block(ref c, 1, c.Count - 2, timeout, operation);
     }
 
     /// <summary>BZMPOP timeout numkeys key … MIN|MAX [COUNT count]: ZMPOP's reply, or a wait.</summary>
@@ -62,41 +49,32 @@ internal static partial class SortedSetCommands
         }
 
         var operation = new PopOperation(c.Server, max, count, nested: true);
-        for (var i = 3; i < 3 + keys; i++)
+        if (!TryPopAny(ref c, 3, keys, operation))
+        {
+            c.Block(3, keys, timeout, operation);
+        }
+    }
+
+    /// <summary>Pops from the first of <paramref name="keys"/> keys from argument <paramref name="first"/> that has members; false when none has (nothing written).</summary>
+    private static bool TryPopAny(ref CommandContext c, int first, int keys, PopOperation operation)
+    {
+        for (var i = first; i < first + keys; i++)
         {
             var served = operation.TryPop(c.Database, c[i], out var failed);
             if (failed != StorageStatus.Ok)
             {
                 c.Writer.WriteError(Errors.For(failed));
-                return;
+                return true;
             }
 
             if (served != null)
             {
                 served(ref c.Writer);
-                return;
+                return true;
             }
         }
 
-        Block(ref c, 3, keys, timeout, operation);
-    }
-
-    /// <summary>Waits on <paramref name="keys"/> keys from argument <paramref name="first"/>; inside EXEC, answers as a timeout.</summary>
-    private static void Block(ref CommandContext c, int first, int keys, TimeSpan timeout, PopOperation operation)
-    {
-        if (c.Session.ExecutingTransaction)
-        {
-            operation.TimedOut(ref c.Writer);
-            return;
-        }
-
-        var names = new byte[keys][];
-        for (var i = 0; i < keys; i++)
-        {
-            names[i] = c[first + i].ToArray();
-        }
-
-        c.Defer(c.Server.Blocking.Block(c.Session, c.Session.Database, names, timeout, operation));
+        return false;
     }
 
     /// <summary>A BZPOPMIN/BZPOPMAX (<c>[key, member, score]</c>) or BZMPOP (<c>[key, [[member, score] …]]</c>) pop.</summary>

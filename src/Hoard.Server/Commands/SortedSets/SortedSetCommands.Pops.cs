@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using Hoard.Protocol;
 using Hoard.Server.Notifications;
 using Hoard.Storage;
@@ -218,43 +217,20 @@ internal static partial class SortedSetCommands
 
     private static void ZScan(ref CommandContext c)
     {
-        if (!Utf8Parser.TryParse(c[2], out ulong cursor, out var consumed) || consumed != c[2].Length)
+        if (!ScanArguments.TryParseCursor(ref c, out var cursor))
         {
-            c.Writer.WriteError("ERR invalid cursor"u8);
             return;
         }
 
-        ReadOnlySpan<byte> pattern = default;
-        long count = 10;
-        for (var i = 3; i < c.Count; i++)
+        if (!ScanArguments.TryParseOptions(ref c, out var patternAt, out var count))
         {
-            if (c.Is(i, "MATCH"u8) && i + 1 < c.Count)
-            {
-                pattern = c[++i];
-            }
-            else if (c.Is(i, "COUNT"u8) && i + 1 < c.Count)
-            {
-                if (!Arguments.TryParseInt64(c[++i], out count))
-                {
-                    c.Writer.WriteError(Errors.NotInteger);
-                    return;
-                }
-
-                if (count < 1)
-                {
-                    c.Writer.WriteError(Errors.Syntax);
-                    return;
-                }
-            }
-            else
-            {
-                c.Writer.WriteError(Errors.Syntax);
-                return;
-            }
+            return;
         }
 
+        var pattern = patternAt > 0 ? c[patternAt] : default;
+
         var reply = new ScoredReply(c.Writer.Version, ScoredShape.FlatText);
-        var status = c.Database.SortedSetScan(c[1], cursor, pattern, (int)Math.Min(count, int.MaxValue), ref reply, out var next);
+        var status = c.Database.SortedSetScan(c[1], cursor, pattern, count, ref reply, out var next);
         if (status is not (StorageStatus.Ok or StorageStatus.NotFound))
         {
             reply.Release();
@@ -262,10 +238,7 @@ internal static partial class SortedSetCommands
             return;
         }
 
-        c.Writer.WriteArrayHeader(2);
-        Span<byte> digits = stackalloc byte[20];
-        Utf8Formatter.TryFormat(next, digits, out var written);
-        c.Writer.WriteBulkString(digits[..written]);
+        ScanArguments.WriteCursor(ref c.Writer, next);
         reply.WriteArrayTo(ref c.Writer);
     }
 }
