@@ -62,7 +62,7 @@ public class GrowShrinkTests(ITestOutputHelper output)
         // target that already serves it; a client that reached the source through a redirect already (a slot moved
         // twice in a row, its first owner not yet aware of the second move) is served through the source instead
         // (docs/cluster.md, "Moving slots"). The clients see no error at all.
-        Assert.True(load.Errors.IsEmpty, load.Summary());
+        Assert.True(load.Errors.IsEmpty, load.Summary() + "\nnode logs:\n" + cluster.ErrorExcerpt());
         Assert.True(load.Writes > 1000, $"only {load.Writes} writes ran");
         foreach (var (key, value) in load.Acknowledged)
         {

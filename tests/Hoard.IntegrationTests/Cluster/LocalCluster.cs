@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Text;
 using Hoard.Server.Tests.Support;
 using StackExchange.Redis;
 
@@ -112,6 +113,39 @@ public sealed class LocalCluster : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes[index] = process;
+    }
+
+    /// <summary>
+    /// The nodes' log lines at error level or above and those naming an exception (with the two lines after each), for
+    /// a failing test's output: the logs themselves go with the cluster's directory.
+    /// </summary>
+    public string ErrorExcerpt()
+    {
+        var excerpt = new StringBuilder();
+        foreach (var file in Directory.EnumerateFiles(_directory, "*.log").Order(StringComparer.Ordinal))
+        {
+            string[] lines;
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                lines = new StreamReader(stream).ReadToEnd().Split('\n');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].Contains(" fail: ", StringComparison.Ordinal) || lines[i].Contains(" crit: ", StringComparison.Ordinal)
+                    || lines[i].Contains("Exception", StringComparison.Ordinal))
+                {
+                    excerpt.AppendLine(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}: {string.Join("\n  ", lines[i..Math.Min(lines.Length, i + 3)])}");
+                }
+            }
+        }
+
+        return excerpt.Length == 0 ? "(no error in the nodes' logs)" : excerpt.ToString();
     }
 
     private static void Append(StreamWriter log, string? line)
