@@ -171,8 +171,8 @@ public sealed partial class CommandDispatcher
         marked = false;
         held = null;
         proxied = null;
-        if (definition.HasKeys && _server.Router is { } router
-            && !router.Admit(session, definition, command, _server.Keyspace[session.Database], ref writer, out marked, out held, out proxied))
+        if (_server.Router is { } router && KeyedDefinition(definition, command) is { } keyed
+            && !router.Admit(session, keyed, command, _server.Keyspace[session.Database], ref writer, out marked, out held, out proxied))
         {
             return false; // redirected or refused, as Redis does before running a command
         }
@@ -184,6 +184,21 @@ public sealed partial class CommandDispatcher
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The definition whose keys route a command: its own, or for a container its subcommand's (OBJECT ENCODING key,
+    /// MEMORY USAGE key); null when it names no key.
+    /// </summary>
+    private static CommandDefinition? KeyedDefinition(CommandDefinition definition, CommandBuffer command)
+    {
+        if (definition.HasKeys)
+        {
+            return definition;
+        }
+
+        return command.Count > 2 && Server.Subcommands.Of(definition) is { } subcommands
+            && subcommands.TryGet(command[1], out var subcommand) && subcommand.HasKeys ? subcommand : null;
     }
 
     /// <summary>

@@ -72,6 +72,11 @@ public class ClusterModeTests
 
         Assert.Equal($"MOVED {slot} 127.0.0.1:7777", Error(await client.CallAsync("GET", "k")));
         Assert.Equal($"MOVED {slot} 127.0.0.1:7777", Error(await client.CallAsync("SET", "{k}other", "v")));
+        Assert.Equal($"MOVED {slot} 127.0.0.1:7777", Error(await client.CallAsync("OBJECT", "ENCODING", "k")));
+        Assert.Equal($"MOVED {slot} 127.0.0.1:7777", Error(await client.CallAsync("MEMORY", "USAGE", "k")));
+        Assert.Equal($"MOVED {slot} 127.0.0.1:7777", Error(await client.CallAsync("LPUSH", "k", "x")));
+        Assert.Equal($"MOVED {slot} 127.0.0.1:7777", Error(await client.CallAsync("BLMPOP", "0", "1", "k", "LEFT")));
+        Assert.Equal("CROSSSLOT Keys in request don't hash to the same slot", Error(await client.CallAsync("ZUNIONSTORE", "{x}d", "2", "a", "b")));
         Assert.Equal("CROSSSLOT Keys in request don't hash to the same slot", Error(await client.CallAsync("MSET", "a", "1", "b", "2")));
         Assert.Equal("CLUSTERDOWN Hash slot not served", Error(await client.CallAsync("MSET", "{x}a", "1", "{x}b", "2")));
         Assert.Equal("OK", await client.CallAsync("CLUSTER", "ADDSLOTS", HashSlot.Of("x"u8).ToString(System.Globalization.CultureInfo.InvariantCulture)));
