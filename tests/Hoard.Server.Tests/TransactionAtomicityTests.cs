@@ -49,10 +49,15 @@ public class TransactionAtomicityTests
             }
         });
 
+        // The reader reads both keys in a transaction of its own: a plain MGET reads one shard at a time, so a whole
+        // EXEC may run between its two reads (it saw a = 37, b = 38 in CI) without any transaction being half done.
         var reads = 0;
         while (!writing.IsCompleted)
         {
-            var pair = Assert.IsType<object?[]>(await reader.CallAsync("MGET", "a", "b"));
+            Assert.Equal("OK", await reader.CallAsync("MULTI"));
+            Assert.Equal("QUEUED", await reader.CallAsync("GET", "a"));
+            Assert.Equal("QUEUED", await reader.CallAsync("GET", "b"));
+            var pair = Assert.IsType<object?[]>(await reader.CallAsync("EXEC"));
             Assert.Equal(pair[0], pair[1]);
             reads++;
         }
