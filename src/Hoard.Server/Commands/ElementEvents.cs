@@ -11,16 +11,10 @@ internal static class ElementEvents
 {
     /// <summary>
     /// Raises <paramref name="eventName"/> for <paramref name="key"/>, then <c>del</c> if the key is gone (its last
-    /// element went); the key is looked up only while the generic class is on.
+    /// element went): <see cref="KeyspaceNotifications.RaiseRemoved"/>.
     /// </summary>
-    public static void Removed(ref CommandContext c, NotifyClass type, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key)
-    {
-        c.Notify(type, eventName, key);
-        if ((c.Server.Notifications.Active & NotifyClass.Generic) != 0 && !c.Database.Exists(key))
-        {
-            c.Notify(NotifyClass.Generic, "del"u8, key);
-        }
-    }
+    public static void Removed(ref CommandContext c, NotifyClass type, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key) =>
+        c.Server.Notifications.RaiseRemoved(type, eventName, c.Database, key);
 
     /// <summary>
     /// A store form's events: <paramref name="eventName"/> on the destination when the result had members, <c>del</c>

@@ -1,3 +1,4 @@
+using Hoard.Protocol;
 using Hoard.Storage;
 
 namespace Hoard.Server.Commands;
@@ -47,6 +48,25 @@ public static class Errors
         StorageStatus.TooLarge => TooLarge,
         _ => "ERR internal error"u8,
     };
+
+    /// <summary>
+    /// After a read that wrote its value itself on Ok: a null for a missing key, or the error of a failed storage
+    /// operation (GET, HGET, LINDEX …).
+    /// </summary>
+    public static void WriteMissingOrError(ref RespWriter writer, StorageStatus status)
+    {
+        switch (status)
+        {
+            case StorageStatus.Ok:
+                break;
+            case StorageStatus.NotFound:
+                writer.WriteNull();
+                break;
+            default:
+                writer.WriteError(For(status));
+                break;
+        }
+    }
 
     /// <summary><c>-ERR invalid expire time in '…' command</c></summary>
     public static string InvalidExpireTime(string command) => $"ERR invalid expire time in '{command}' command";

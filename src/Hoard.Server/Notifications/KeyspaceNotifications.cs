@@ -88,6 +88,27 @@ public sealed class KeyspaceNotifications : IKeyspaceObserver
         }
     }
 
+    /// <summary>
+    /// The events of a command that removed elements of <paramref name="key"/> (SREM, LPOP, ZPOPMIN, a served BLPOP …):
+    /// <paramref name="eventName"/>, then <c>del</c> when the key is gone — the engine deletes a collection its last
+    /// element left, so the key's absence right after the change is the sign (looked up only while the generic class
+    /// is on; a client re-creating the key in between hides it). After the change, outside any shard lock.
+    /// </summary>
+    public void RaiseRemoved(NotifyClass type, ReadOnlySpan<byte> eventName, Database database, ReadOnlySpan<byte> key)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var active = Active;
+        if ((active & type) != 0)
+        {
+            Raise(type, eventName, database.Index, key);
+        }
+
+        if ((active & NotifyClass.Generic) != 0 && !database.Exists(key))
+        {
+            Raise(NotifyClass.Generic, "del"u8, database.Index, key);
+        }
+    }
+
     /// <inheritdoc/>
     /// <remarks>Under the key's shard lock: only queues (<see cref="Drain"/> publishes).</remarks>
     public void OnKeyEvent(KeyEvent kind, int database, ReadOnlySpan<byte> key)

@@ -103,7 +103,7 @@ internal static class HashCommands
         var reply = new BulkReply(c.Writer);
         var status = c.Database.HashGet(c[1], c[2], ref reply);
         c.Writer = reply.Writer;
-        WriteMissingOrError(ref c.Writer, status);
+        Errors.WriteMissingOrError(ref c.Writer, status);
     }
 
     private static void HMGet(ref CommandContext c)
@@ -129,21 +129,6 @@ internal static class HashCommands
                 // Missing field, missing key, or a key replaced by another type meanwhile: all read as null here.
                 c.Writer.WriteNull();
             }
-        }
-    }
-
-    private static void WriteMissingOrError(ref RespWriter writer, StorageStatus status)
-    {
-        switch (status)
-        {
-            case StorageStatus.Ok:
-                break;
-            case StorageStatus.NotFound:
-                writer.WriteNull();
-                break;
-            default:
-                writer.WriteError(Errors.For(status));
-                break;
         }
     }
 
@@ -305,7 +290,7 @@ internal static class HashCommands
             }
 
             one.Release();
-            WriteMissingOrError(ref c.Writer, status == StorageStatus.Ok ? StorageStatus.NotFound : status);
+            Errors.WriteMissingOrError(ref c.Writer, status == StorageStatus.Ok ? StorageStatus.NotFound : status);
             return;
         }
 

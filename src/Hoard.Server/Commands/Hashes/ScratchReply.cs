@@ -24,20 +24,13 @@ internal enum PairShape
 /// </summary>
 internal ref struct ScratchReply : IPairSink
 {
-    private const int KeepCapacity = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? _buffer;
-
     private readonly ArrayBufferWriter<byte> _output;
     private readonly PairShape _shape;
     private RespWriter _writer;
 
     public ScratchReply(RespVersion version, PairShape shape)
     {
-        _output = _buffer ?? new ArrayBufferWriter<byte>(1024);
-        _buffer = null; // a nested use on this thread gets its own buffer
-        _output.ResetWrittenCount();
+        _output = ScratchBuffers.Rent();
         _shape = shape;
         _writer = new RespWriter(_output, version);
     }
@@ -79,12 +72,5 @@ internal ref struct ScratchReply : IPairSink
     }
 
     /// <summary>Returns the scratch buffer without copying (the engine call failed).</summary>
-    public readonly void Release()
-    {
-        _output.ResetWrittenCount();
-        if (_output.Capacity <= KeepCapacity)
-        {
-            _buffer = _output;
-        }
-    }
+    public readonly void Release() => ScratchBuffers.Return(_output);
 }

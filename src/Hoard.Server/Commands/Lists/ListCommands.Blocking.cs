@@ -145,7 +145,7 @@ internal static partial class ListCommands
                 return null; // missing, emptied meanwhile, or now another type: keep waiting, as Redis does
             }
 
-            new ServedEvents(server, database).Popped(key, left);
+            NotifyServed(server, database, key, left);
             var name = key.ToArray();
             var items = copy.Items;
             return (ref RespWriter w) =>
@@ -185,7 +185,7 @@ internal static partial class ListCommands
                 return null;
             }
 
-            new ServedEvents(server, database).Moved(key, destination, fromLeft, toLeft);
+            NotifyServed(server, database, key, fromLeft, destination, toLeft);
             var element = copy.Items[0];
             return (ref RespWriter w) => w.WriteBulkString(element);
         }

@@ -14,14 +14,11 @@ internal static partial class ListCommands
     private static ReadOnlySpan<byte> PopEvent(bool left) => left ? "lpop"u8 : "rpop"u8;
 
     /// <summary>
-    /// <c>lpop</c>/<c>rpop</c> for <paramref name="key"/>, then <c>del</c> if the pop emptied it (checked only while the
-    /// generic class is on).
+    /// <c>lpop</c>/<c>rpop</c> for <paramref name="key"/>, then <c>del</c> if the pop emptied it
+    /// (<see cref="KeyspaceNotifications.RaiseRemoved"/>).
     /// </summary>
-    private static void NotifyPopped(ref CommandContext c, ReadOnlySpan<byte> key, bool left)
-    {
-        c.Notify(NotifyClass.List, PopEvent(left), key);
-        NotifyIfEmptied(ref c, key);
-    }
+    private static void NotifyPopped(ref CommandContext c, ReadOnlySpan<byte> key, bool left) =>
+        ElementEvents.Removed(ref c, NotifyClass.List, PopEvent(left), key);
 
     /// <summary>
     /// LMOVE's events as Redis raises them: the push on the destination first, then the pop on the source, then
@@ -34,46 +31,18 @@ internal static partial class ListCommands
     }
 
     /// <summary>
-    /// <c>del</c> when the command just removed the last element of <paramref name="key"/> (the key is gone). The
-    /// engine deletes an emptied list inside the write; the key's absence right after it is the sign, as HDEL's
-    /// (a client writing the key in between can hide it).
+    /// The events of a pop or move a blocked client was served with (no <see cref="CommandContext"/> there): the same
+    /// events, in the same order, as the non-blocking command's.
     /// </summary>
-    private static void NotifyIfEmptied(ref CommandContext c, ReadOnlySpan<byte> key)
+    private static void NotifyServed(HoardServer server, Database database, ReadOnlySpan<byte> source, bool fromLeft,
+        ReadOnlySpan<byte> destination = default, bool toLeft = false)
     {
-        if ((c.Server.Notifications.Active & NotifyClass.Generic) != 0 && !c.Database.Exists(key))
+        var notifications = server.Notifications;
+        if (!destination.IsEmpty && (notifications.Active & NotifyClass.List) != 0)
         {
-            c.Notify(NotifyClass.Generic, "del"u8, key);
-        }
-    }
-
-    /// <summary>
-    /// Raises the events of a pop or move a blocked client was served with (no <see cref="CommandContext"/> there):
-    /// the same events, in the same order, as the non-blocking command's.
-    /// </summary>
-    private readonly struct ServedEvents(HoardServer server, Database database)
-    {
-        public void Popped(ReadOnlySpan<byte> key, bool left)
-        {
-            Raise(NotifyClass.List, PopEvent(left), key);
-            if ((server.Notifications.Active & NotifyClass.Generic) != 0 && !database.Exists(key))
-            {
-                Raise(NotifyClass.Generic, "del"u8, key);
-            }
+            notifications.Raise(NotifyClass.List, PushEvent(toLeft), database.Index, destination);
         }
 
-        public void Moved(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, bool fromLeft, bool toLeft)
-        {
-            Raise(NotifyClass.List, PushEvent(toLeft), destination);
-            Popped(source, fromLeft);
-        }
-
-        private void Raise(NotifyClass type, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key)
-        {
-            var notifications = server.Notifications;
-            if ((notifications.Active & type) != 0)
-            {
-                notifications.Raise(type, eventName, database.Index, key);
-            }
-        }
+        notifications.RaiseRemoved(NotifyClass.List, PopEvent(fromLeft), database, source);
     }
 }

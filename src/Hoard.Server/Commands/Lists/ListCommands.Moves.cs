@@ -116,7 +116,7 @@ internal static partial class ListCommands
         var reply = new BulkReply(c.Writer);
         var status = c.Database.ListMove(c[1], c[2], fromLeft, toLeft, ref reply);
         c.Writer = reply.Writer;
-        WriteMissingOrError(ref c, status);
+        Errors.WriteMissingOrError(ref c.Writer, status);
         if (status == StorageStatus.Ok)
         {
             NotifyMoved(ref c, c[1], c[2], fromLeft, toLeft);

@@ -145,7 +145,7 @@ internal static partial class ListCommands
         var reply = new BulkReply(c.Writer);
         var status = c.Database.ListIndex(c[1], index, ref reply);
         c.Writer = reply.Writer;
-        WriteMissingOrError(ref c, status);
+        Errors.WriteMissingOrError(ref c.Writer, status);
     }
 
     private static void LSet(ref CommandContext c)
@@ -211,8 +211,7 @@ internal static partial class ListCommands
         WriteLengthOrError(ref c, status, removed);
         if (status == StorageStatus.Ok && removed > 0)
         {
-            c.Notify(NotifyClass.List, "lrem"u8, c[1]);
-            NotifyIfEmptied(ref c, c[1]);
+            ElementEvents.Removed(ref c, NotifyClass.List, "lrem"u8, c[1]);
         }
     }
 
@@ -233,8 +232,7 @@ internal static partial class ListCommands
             c.Writer.WriteOk();
             if (existed)
             {
-                c.Notify(NotifyClass.List, "ltrim"u8, c[1]);
-                NotifyIfEmptied(ref c, c[1]);
+                ElementEvents.Removed(ref c, NotifyClass.List, "ltrim"u8, c[1]);
             }
         }
         else
@@ -252,21 +250,6 @@ internal static partial class ListCommands
         else
         {
             c.Writer.WriteError(Errors.For(status));
-        }
-    }
-
-    private static void WriteMissingOrError(ref CommandContext c, StorageStatus status)
-    {
-        switch (status)
-        {
-            case StorageStatus.Ok:
-                break;
-            case StorageStatus.NotFound:
-                c.Writer.WriteNull();
-                break;
-            default:
-                c.Writer.WriteError(Errors.For(status));
-                break;
         }
     }
 }

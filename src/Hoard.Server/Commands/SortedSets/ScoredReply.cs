@@ -26,20 +26,13 @@ internal enum ScoredShape
 /// </summary>
 internal ref struct ScoredReply : IScoredVisitor
 {
-    private const int KeepCapacity = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? _buffer;
-
     private readonly ArrayBufferWriter<byte> _output;
     private readonly ScoredShape _shape;
     private RespWriter _writer;
 
     public ScoredReply(RespVersion version, ScoredShape shape)
     {
-        _output = _buffer ?? new ArrayBufferWriter<byte>(1024);
-        _buffer = null; // a nested use on this thread gets its own buffer
-        _output.ResetWrittenCount();
+        _output = ScratchBuffers.Rent();
         _shape = shape;
 
         // Bulk strings read the same in both versions; a RESP2 writer spells the scores of FlatText as bulk strings.
@@ -91,12 +84,5 @@ internal ref struct ScoredReply : IScoredVisitor
     }
 
     /// <summary>Returns the scratch buffer without copying (the engine call failed).</summary>
-    public readonly void Release()
-    {
-        _output.ResetWrittenCount();
-        if (_output.Capacity <= KeepCapacity)
-        {
-            _buffer = _output;
-        }
-    }
+    public readonly void Release() => ScratchBuffers.Return(_output);
 }

@@ -101,16 +101,7 @@ internal static partial class SortedSetCommands
                 return null;
             }
 
-            var notifications = server.Notifications;
-            if ((notifications.Active & NotifyClass.SortedSet) != 0)
-            {
-                notifications.Raise(NotifyClass.SortedSet, max ? "zpopmax"u8 : "zpopmin"u8, database.Index, key);
-            }
-
-            if ((notifications.Active & NotifyClass.Generic) != 0 && !database.Exists(key))
-            {
-                notifications.Raise(NotifyClass.Generic, "del"u8, database.Index, key);
-            }
+            server.Notifications.RaiseRemoved(NotifyClass.SortedSet, max ? "zpopmax"u8 : "zpopmin"u8, database, key);
 
             var name = key.ToArray();
             var entries = copy.Entries;

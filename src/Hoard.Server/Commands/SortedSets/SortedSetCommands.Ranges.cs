@@ -192,11 +192,7 @@ internal static partial class SortedSetCommands
         }
 
         var status = c.Database.SortedSetRemoveRangeByRank(c[1], start, stop, out var removed);
-        WriteCount(ref c.Writer, status, removed);
-        if (status == StorageStatus.Ok && removed > 0)
-        {
-            ElementEvents.Removed(ref c, NotifyClass.SortedSet, "zremrangebyrank"u8, c[1]);
-        }
+        WriteRemoved(ref c, status, removed, "zremrangebyrank"u8);
     }
 
     private static void ZRemRangeByScore(ref CommandContext c)
@@ -208,11 +204,7 @@ internal static partial class SortedSetCommands
         }
 
         var status = c.Database.SortedSetRemoveRange(c[1], min, max, out var removed);
-        WriteCount(ref c.Writer, status, removed);
-        if (status == StorageStatus.Ok && removed > 0)
-        {
-            ElementEvents.Removed(ref c, NotifyClass.SortedSet, "zremrangebyscore"u8, c[1]);
-        }
+        WriteRemoved(ref c, status, removed, "zremrangebyscore"u8);
     }
 
     private static void ZRemRangeByLex(ref CommandContext c)
@@ -224,10 +216,16 @@ internal static partial class SortedSetCommands
         }
 
         var status = c.Database.SortedSetRemoveRange(c[1], min, max, out var removed);
+        WriteRemoved(ref c, status, removed, "zremrangebylex"u8);
+    }
+
+    /// <summary>A removal's reply (the count removed, or the error) and, when members went, its events.</summary>
+    private static void WriteRemoved(ref CommandContext c, StorageStatus status, long removed, ReadOnlySpan<byte> eventName)
+    {
         WriteCount(ref c.Writer, status, removed);
         if (status == StorageStatus.Ok && removed > 0)
         {
-            ElementEvents.Removed(ref c, NotifyClass.SortedSet, "zremrangebylex"u8, c[1]);
+            ElementEvents.Removed(ref c, NotifyClass.SortedSet, eventName, c[1]);
         }
     }
 }

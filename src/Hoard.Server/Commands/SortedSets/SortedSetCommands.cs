@@ -161,17 +161,7 @@ internal static partial class SortedSetCommands
     private static void ZRem(ref CommandContext c)
     {
         var status = c.Database.SortedSetRemove(c[1], new ArgumentElements(c.Args, 2), out var removed);
-        if (status != StorageStatus.Ok)
-        {
-            c.Writer.WriteError(Errors.For(status));
-            return;
-        }
-
-        c.Writer.WriteInteger(removed);
-        if (removed > 0)
-        {
-            ElementEvents.Removed(ref c, NotifyClass.SortedSet, "zrem"u8, c[1]);
-        }
+        WriteRemoved(ref c, status, removed, "zrem"u8);
     }
 
     private static void ZScore(ref CommandContext c)

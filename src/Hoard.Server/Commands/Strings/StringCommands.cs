@@ -43,17 +43,7 @@ internal static partial class StringCommands
         var reply = new BulkReply(c.Writer);
         var status = c.Database.Get(c[1], ref reply);
         c.Writer = reply.Writer;
-        switch (status)
-        {
-            case StorageStatus.Ok:
-                break;
-            case StorageStatus.NotFound:
-                c.Writer.WriteNull();
-                break;
-            default:
-                c.Writer.WriteError(Errors.For(status));
-                break;
-        }
+        Errors.WriteMissingOrError(ref c.Writer, status);
     }
 
     private static void Set(ref CommandContext c)
